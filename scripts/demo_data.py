@@ -1,0 +1,81 @@
+"""Demo data for `make run`: a few real UPTs with the capacities and occupancy the press
+reported (domain.md §3.4, §4.2), filled with SYNTHETIC inmates (made-up register numbers and
+birth dates, no real person). Loaded through the remission API like any officer's input, so it
+travels the same outbox -> Kafka -> consumers path. Skipped if already loaded."""
+
+import argparse
+import asyncio
+import random
+import sys
+from datetime import date, timedelta
+
+import httpx
+
+# (upt_code, name, type, kanwil, capacity, reported occupants, zone, source in domain.md)
+UPTS = [
+    ("LP-BAGANSIAPIAPI", "Lapas Kelas IIA Bagansiapiapi", "Lapas", "KW-RIAU", 98, 927, "Asia/Jakarta"),  # era.id 2023-03
+    ("RT-JENEPONTO", "Rutan Kelas IIB Jeneponto", "Rutan", "KW-SULSEL", 44, 375, "Asia/Makassar"),  # era.id 2023-03
+    ("LP-KUTACANE", "Lapas Kelas IIB Kutacane", "Lapas", "KW-ACEH", 100, 386, "Asia/Jakarta"),  # rmnews.id 2025
+    ("LP-TASIKMALAYA", "Lapas Kelas IIB Tasikmalaya", "Lapas", "KW-JABAR", 88, 377, "Asia/Jakarta"),  # matakota.com
+]
+
+
+async def main(remission: str, gateway: str) -> int:
+    rng = random.Random(2025)
+    async with httpx.AsyncClient(base_url=remission, timeout=30) as client:
+        first = UPTS[0]
+        if (await client.get(f"/api/v1/facilities/{first[0]}")).status_code == 200:
+            print("demo data already loaded")
+            return 0
+        admissions = []
+        for code, name, kind, kanwil, capacity, occupants, zone in UPTS:
+            body = {
+                "upt_code": code,
+                "name": name,
+                "upt_type": kind,
+                "kanwil_code": kanwil,
+                "capacity": capacity,
+                "time_zone": zone,
+            }
+            response = await client.post("/api/v1/facilities", json=body)
+            response.raise_for_status()
+            for n in range(occupants):
+                admitted = date(2025, 1, 1) + timedelta(days=rng.randrange(0, 300))
+                admissions.append(
+                    {
+                        "register_number": f"DEMO-{n:05d}",
+                        "upt_code": code,
+                        "custody_status": rng.choice(["tahanan", "narapidana", "narapidana"]),
+                        "birth_date": (admitted - timedelta(days=rng.randrange(18 * 365, 60 * 365))).isoformat(),
+                        "admitted_on": admitted.isoformat(),
+                    }
+                )
+        queue: asyncio.Queue[dict[str, str]] = asyncio.Queue()
+        for a in admissions:
+            queue.put_nowait(a)
+
+        async def worker() -> None:
+            while not queue.empty():
+                response = await client.post("/api/v1/inmates", json=queue.get_nowait())
+                response.raise_for_status()
+
+        await asyncio.gather(*(worker() for _ in range(8)))
+    print(f"loaded {len(UPTS)} UPTs and {len(admissions)} synthetic inmates")
+    async with httpx.AsyncClient(base_url=gateway, timeout=10) as client:
+        for _ in range(300):
+            kpi = (await client.get("/api/v1/kpi/occupancy")).json()
+            if kpi["occupants"] == len(admissions):
+                over = kpi["overcrowding_pct"]
+                print(f"gateway KPI: {kpi['occupants']} occupants / {kpi['capacity']} places, over capacity {over}%")
+                return 0
+            await asyncio.sleep(0.2)
+    print("the gateway KPI did not catch up within 60 s", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--remission", required=True)
+    parser.add_argument("--gateway", required=True)
+    args = parser.parse_args()
+    sys.exit(asyncio.run(main(args.remission, args.gateway)))

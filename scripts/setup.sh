@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Create or refresh the project's virtualenv: the shared library, the five services (editable)
+# and the dev tools. Re-runs are cheap: a stamp of the dependency files skips pip when unchanged.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+PYTHON=${PYTHON:-python3}
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "Python 3.11 or newer is needed (found: $("$PYTHON" --version 2>&1))." >&2
+  exit 1
+fi
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+stamp=.venv/.deps-stamp
+want=$(cat requirements-dev.txt shared/pyproject.toml services/*/pyproject.toml | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  .venv/bin/pip install -q --upgrade pip
+  args=(-e shared)
+  for svc in services/*/; do args+=(-e "$svc"); done
+  .venv/bin/pip install -q -r requirements-dev.txt "${args[@]}"
+  echo "$want" > "$stamp"
+fi
+echo "virtualenv ready: .venv"

@@ -1,0 +1,1 @@
+"""Food-audit service: vendors, deliveries, kitchens and hygiene certificates, inspections, nutrition."""

@@ -1,0 +1,27 @@
+"""Composition root: `uvicorn pas_food_audit.main:create --factory`."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from pas_food_audit.adapters.tables import platform, roster
+from pas_food_audit.settings import Settings
+from pas_shared.roster import roster_router, roster_subscription
+from pas_shared.service import ServiceSpec, create_app
+
+SERVICE_ROOT = Path(__file__).resolve().parents[2]
+
+
+def create(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    return create_app(
+        ServiceSpec(
+            settings=settings,
+            title="PAS Food-audit",
+            description="Vendors, deliveries, kitchens and hygiene certificates, inspections, nutrition.",
+            root=SERVICE_ROOT,
+            tables=platform,
+            routers=[roster_router(roster)],
+            subscriptions=[roster_subscription(settings.service_name, roster)],
+        )
+    )

@@ -1,0 +1,1 @@
+"""Rehabilitation service: programmes, risk assessments, products, permits, sales, PNBP and premi."""

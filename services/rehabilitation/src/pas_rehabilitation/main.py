@@ -1,0 +1,27 @@
+"""Composition root: `uvicorn pas_rehabilitation.main:create --factory`."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from pas_rehabilitation.adapters.tables import platform, roster
+from pas_rehabilitation.settings import Settings
+from pas_shared.roster import roster_router, roster_subscription
+from pas_shared.service import ServiceSpec, create_app
+
+SERVICE_ROOT = Path(__file__).resolve().parents[2]
+
+
+def create(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    return create_app(
+        ServiceSpec(
+            settings=settings,
+            title="PAS Rehabilitation",
+            description="Programmes, risk assessments, products, permits, sales, PNBP and premi.",
+            root=SERVICE_ROOT,
+            tables=platform,
+            routers=[roster_router(roster)],
+            subscriptions=[roster_subscription(settings.service_name, roster)],
+        )
+    )

@@ -1,0 +1,87 @@
+"""Use cases. Each runs in one unit of work: state, events (outbox) and audit commit together."""
+
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from pas_remission.adapters.repository import FacilityRepository, InmateRepository, facility_row, inmate_row
+from pas_remission.app.commands import AdmitInmate, RegisterFacility, ReleaseInmate
+from pas_remission.domain.facility import Facility
+from pas_remission.domain.inmate import Inmate
+from pas_shared.db import Database, UnitOfWork
+from pas_shared.errors import Conflict, NotFound, RuleViolation
+from pas_shared.events.remission import FacilityRegistered
+from pas_shared.ids import new_id
+
+
+async def register_facility(db: Database, cmd: RegisterFacility, *, actor: str) -> Facility:
+    facility = Facility(**asdict(cmd))
+    async with UnitOfWork(db, actor=actor) as uow:
+        repo = FacilityRepository(uow.session)
+        if await repo.get(cmd.upt_code) is not None:
+            raise Conflict(f"UPT {cmd.upt_code} is already registered.")
+        await repo.add(facility)
+        uow.emit(
+            FacilityRegistered(**facility_row(facility)),
+            subject=facility.upt_code,
+            uptcode=facility.upt_code,
+            kanwilcode=facility.kanwil_code,
+        )
+        uow.audit("facility.registered", "facility", facility.upt_code, after=facility_row(facility))
+    return facility
+
+
+Clock = Callable[[], datetime]
+
+
+def local_today(clock: Clock, facility: Facility) -> date:
+    """Legal dates are calendar dates in the UPT's own zone (WIB, WITA or WIT)."""
+    return clock().astimezone(ZoneInfo(facility.time_zone.value)).date()
+
+
+async def admit_inmate(db: Database, cmd: AdmitInmate, *, actor: str, clock: Clock) -> Inmate:
+    async with UnitOfWork(db, actor=actor) as uow:
+        facility = await FacilityRepository(uow.session).get(cmd.upt_code)
+        if facility is None:
+            raise RuleViolation("upt_code", "facility-registered", f"UPT {cmd.upt_code} is not registered.")
+        inmates = InmateRepository(uow.session)
+        if await inmates.register_number_taken(cmd.upt_code, cmd.register_number):
+            raise Conflict(f"Register number {cmd.register_number} is already used in {cmd.upt_code}.")
+        inmate = Inmate.admit(
+            inmate_id=new_id(),
+            register_number=cmd.register_number,
+            upt_code=cmd.upt_code,
+            kanwil_code=facility.kanwil_code,
+            custody_status=cmd.custody_status,
+            birth_date=cmd.birth_date,
+            admitted_on=cmd.admitted_on,
+            today=local_today(clock, facility),
+        )
+        await inmates.add(inmate)
+        _publish(uow, inmate)
+        uow.audit("inmate.admitted", "inmate", inmate.inmate_id, after=inmate_row(inmate))
+    return inmate
+
+
+async def release_inmate(db: Database, cmd: ReleaseInmate, *, actor: str, clock: Clock) -> Inmate:
+    async with UnitOfWork(db, actor=actor) as uow:
+        inmates = InmateRepository(uow.session)
+        inmate = await inmates.get(cmd.inmate_id)
+        if inmate is None:
+            raise NotFound(f"Inmate {cmd.inmate_id} is not in the register.")
+        facility = await FacilityRepository(uow.session).get(inmate.upt_code)
+        if facility is None:  # the register only admits into registered facilities
+            raise RuntimeError(f"inmate {inmate.inmate_id} is in unknown UPT {inmate.upt_code}")
+        before = inmate_row(inmate)
+        inmate.release(on=cmd.released_on, reason=cmd.reason, today=local_today(clock, facility))
+        await inmates.save_release(inmate)
+        _publish(uow, inmate)
+        uow.audit("inmate.released", "inmate", inmate.inmate_id, before=before, after=inmate_row(inmate))
+    return inmate
+
+
+def _publish(uow: UnitOfWork, inmate: Inmate) -> None:
+    for event in inmate.events:
+        uow.emit(event, subject=inmate.inmate_id, uptcode=inmate.upt_code, kanwilcode=inmate.kanwil_code)
+    inmate.events.clear()

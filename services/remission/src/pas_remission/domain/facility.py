@@ -1,0 +1,42 @@
+"""Facilities (UPT Pemasyarakatan): what they are and the rules a record must meet."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pas_shared.errors import RuleViolation
+
+
+class UptType(StrEnum):
+    LAPAS = "Lapas"
+    RUTAN = "Rutan"
+    CABANG_RUTAN = "Cabang Rutan"
+    LPKA = "LPKA"
+    LPP = "LPP"
+    LAPAS_NARKOTIKA = "Lapas Narkotika"
+    BAPAS = "Bapas"
+
+
+class TimeZone(StrEnum):
+    """Indonesia's three zones; legal cut-offs (e.g. a remission date) are local to the UPT."""
+
+    WIB = "Asia/Jakarta"
+    WITA = "Asia/Makassar"
+    WIT = "Asia/Jayapura"
+
+
+@dataclass(frozen=True)
+class Facility:
+    upt_code: str
+    name: str
+    upt_type: UptType
+    kanwil_code: str
+    capacity: int
+    time_zone: TimeZone
+
+    def __post_init__(self) -> None:
+        if self.capacity < 0:
+            raise RuleViolation("capacity", "non-negative", "Capacity cannot be negative.")
+        if self.upt_type is UptType.BAPAS and self.capacity != 0:
+            raise RuleViolation(
+                "capacity", "bapas-holds-no-inmates", "A Bapas supervises clients in the community; its capacity is 0."
+            )

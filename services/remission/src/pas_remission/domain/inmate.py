@@ -1,0 +1,88 @@
+"""The inmate register: admission and release. (Sentences, transfers and the release-date
+engine are issue 3.)"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from pas_shared.errors import Conflict, RuleViolation
+from pas_shared.events.remission import CustodyStatus, InmateAdmitted, InmateReleased
+
+# UU 11/2012 (SPPA) Pasal 1 angka 3: a child in conflict with the law is under 18 years old.
+# Issue 3 moves this with the other rule data into the versioned rule tables.
+CHILD_AGE_LIMIT_YEARS = 18
+
+
+class ReleaseReason(StrEnum):
+    EXPIRATION = "expiration"  # sentence served (ekspirasi)
+    REMISSION_II = "remission-ii"
+    PB = "pb"
+    CB = "cb"
+    CMB = "cmb"
+    COURT_ORDER = "court-order"
+    DEATH = "death"
+
+
+def age_on(birth_date: date, on: date) -> int:
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+@dataclass
+class Inmate:
+    inmate_id: str
+    register_number: str
+    upt_code: str
+    kanwil_code: str
+    custody_status: CustodyStatus
+    birth_date: date
+    admitted_on: date
+    released_on: date | None = None
+    release_reason: ReleaseReason | None = None
+    events: list[BaseModel] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def is_child(self) -> bool:
+        return age_on(self.birth_date, self.admitted_on) < CHILD_AGE_LIMIT_YEARS
+
+    @classmethod
+    def admit(
+        cls,
+        *,
+        inmate_id: str,
+        register_number: str,
+        upt_code: str,
+        kanwil_code: str,
+        custody_status: CustodyStatus,
+        birth_date: date,
+        admitted_on: date,
+        today: date,
+    ) -> "Inmate":
+        if admitted_on > today:
+            raise RuleViolation("admitted_on", "not-in-future", "The admission date cannot be in the future.")
+        if birth_date >= admitted_on:
+            raise RuleViolation("birth_date", "before-admission", "The birth date must be before the admission date.")
+        inmate = cls(inmate_id, register_number, upt_code, kanwil_code, custody_status, birth_date, admitted_on)
+        inmate.events.append(
+            InmateAdmitted(
+                inmate_id=inmate_id,
+                upt_code=upt_code,
+                kanwil_code=kanwil_code,
+                custody_status=custody_status,
+                is_child=inmate.is_child,
+                admitted_on=admitted_on,
+            )
+        )
+        return inmate
+
+    def release(self, *, on: date, reason: ReleaseReason, today: date) -> None:
+        if self.released_on is not None:
+            raise Conflict(f"Inmate {self.inmate_id} was already released on {self.released_on.isoformat()}.")
+        if on < self.admitted_on:
+            raise RuleViolation("released_on", "not-before-admission", "The release date cannot be before the admission date.")
+        if on > today:
+            raise RuleViolation("released_on", "not-in-future", "A release is recorded when it happens, not ahead of time.")
+        self.released_on = on
+        self.release_reason = reason
+        self.events.append(InmateReleased(inmate_id=self.inmate_id, upt_code=self.upt_code, released_on=on, reason=reason.value))

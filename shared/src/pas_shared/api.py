@@ -1,0 +1,29 @@
+"""FastAPI dependencies every service's routers use."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from pas_shared.db import Database
+
+
+def _database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def _actor(request: Request) -> str:
+    # Authentication (issue 7) sets request.state.actor from the verified token.
+    return getattr(request.state, "actor", "anonymous")
+
+
+def _clock(request: Request) -> Callable[[], datetime]:
+    clock: Callable[[], datetime] = getattr(request.app.state, "clock", lambda: datetime.now(UTC))
+    return clock
+
+
+DatabaseDep = Annotated[Database, Depends(_database)]
+ActorDep = Annotated[str, Depends(_actor)]
+ClockDep = Annotated[Callable[[], datetime], Depends(_clock)]

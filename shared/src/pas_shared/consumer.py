@@ -1,0 +1,242 @@
+"""The consumer runner: at-least-once delivery from Kafka, exactly-once effect in the database.
+
+For each batch of one partition:
+1. decode every message; a message that is not a valid event of ours, or whose payload breaks
+   its schema, goes straight to `<topic>.dlq` (retrying cannot fix it);
+2. events of types or versions this consumer does not handle are skipped and counted;
+3. in ONE database transaction: insert (consumer, source, id) into the inbox for all of them
+   (a duplicate key means "already applied"), run the handler of each new event, commit;
+4. only then commit the Kafka offsets.
+A crash anywhere before 4 redelivers the batch and the inbox skips what was applied.
+
+A handler that fails is retried (bounded, with backoff) one event at a time, then its message
+goes to the DLQ with the error in its headers and the consumer moves on. A database that is
+unreachable is not the event's fault: that is retried until it returns, and nothing is DLQ'd.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from pas_shared.db import Database, UnitOfWork, utcnow
+from pas_shared.events.catalog import CATALOG, EventType
+from pas_shared.events.envelope import Envelope, MalformedEvent, decode_kafka
+from pas_shared.kafka import dlq_topic
+from pas_shared.logging import correlation_id
+from pas_shared.metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[UnitOfWork, Envelope, Any], Awaitable[None]]
+
+
+@dataclass
+class Subscription:
+    """One consumer (one consumer group) of a service, for one purpose."""
+
+    name: str  # e.g. "security.roster"; the group id is "<namespace>pas.<name>"
+    handlers: dict[tuple[str, int], Handler] = field(default_factory=dict)
+
+    def on(self, event_type: EventType[Any]) -> Callable[[Handler], Handler]:
+        def register(fn: Handler) -> Handler:
+            self.handlers[event_type.key] = fn
+            return fn
+
+        return register
+
+    def topics(self) -> list[str]:
+        found = (CATALOG.get(name, version) for name, version in self.handlers)
+        return sorted({et.topic for et in found if et is not None})
+
+
+@dataclass
+class _Item:
+    record: ConsumerRecord[bytes, bytes]
+    envelope: Envelope
+    payload: BaseModel
+    handler: Handler
+
+
+def _is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, OperationalError | ConnectionError | OSError | TimeoutError):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
+class ConsumerRunner:
+    def __init__(
+        self,
+        db: Database,
+        subscription: Subscription,
+        dlq_producer: AIOKafkaProducer,
+        metrics: Metrics,
+        *,
+        bootstrap: str,
+        batch_size: int,
+        max_attempts: int,
+        backoff_seconds: float,
+        namespace: str = "",
+    ) -> None:
+        self.namespace = namespace
+        self.db = db
+        self.sub = subscription
+        self.dlq_producer = dlq_producer
+        self.metrics = metrics
+        self.bootstrap = bootstrap
+        self.batch_size = batch_size
+        self.max_attempts = max_attempts
+        self.backoff = backoff_seconds
+        self.consumer: AIOKafkaConsumer | None = None
+
+    def new_consumer(self) -> AIOKafkaConsumer:
+        group_id = f"{self.namespace}pas.{self.sub.name}"
+        return AIOKafkaConsumer(
+            *(self.namespace + t for t in self.sub.topics()),
+            bootstrap_servers=self.bootstrap,
+            group_id=group_id,
+            client_id=group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_records=self.batch_size,
+        )
+
+    async def run(self, consumer: AIOKafkaConsumer) -> None:
+        self.consumer = consumer
+        while True:
+            batches = await consumer.getmany(timeout_ms=500, max_records=self.batch_size)
+            for tp, records in batches.items():
+                await self.process(records)
+                await consumer.commit({tp: records[-1].offset + 1})
+                self._record_lag(consumer, tp, records[-1].offset)
+
+    def _record_lag(self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
+        high = consumer.highwater(tp)
+        if high is not None:
+            self.metrics.consumer_lag.labels(self.sub.name, tp.topic, str(tp.partition)).set(max(0, high - offset - 1))
+
+    async def process(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+        items: list[_Item] = []
+        for record in records:
+            try:
+                envelope = decode_kafka(record.value, list(record.headers))
+            except MalformedEvent as exc:
+                await self.dead_letter(record, f"malformed: {exc}")
+                continue
+            handler = self.sub.handlers.get((envelope.type, envelope.version))
+            event_type = CATALOG.get(envelope.type, envelope.version)
+            if handler is None or event_type is None:
+                self.metrics.events_skipped.labels(self.sub.name, f"{envelope.type}.v{envelope.version}").inc()
+                continue
+            try:
+                payload = event_type.payload.model_validate(envelope.data)
+            except ValidationError as exc:
+                await self.dead_letter(record, f"payload breaks {envelope.dataschema}: {exc.errors(include_url=False)}")
+                continue
+            items.append(_Item(record, envelope, payload, handler))
+        if not items:
+            return
+        try:
+            await self._apply_transient_safe(items)
+        except _HandlerFailed:
+            for item in items:  # isolate the poison message: one event per transaction
+                await self._apply_one_with_retries(item)
+
+    async def _apply_transient_safe(self, items: list[_Item]) -> None:
+        delay = self.backoff
+        while True:
+            try:
+                await self._apply(items)
+                return
+            except _HandlerFailed:
+                raise
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if not _is_transient(exc):
+                    raise _HandlerFailed(str(exc)) from exc
+                log.warning("database unavailable, consumer %s waits %.1fs: %s", self.sub.name, delay, exc)
+                await asyncio.sleep(delay)
+                delay = min(10.0, delay * 2)
+
+    async def _apply(self, items: list[_Item]) -> None:
+        inbox = self.db.tables.inbox
+        rows = [
+            {
+                "consumer": self.sub.name,
+                "source": i.envelope.source,
+                "event_id": i.envelope.id,
+                "event_type": i.envelope.type,
+                "processed_at": utcnow(),
+            }
+            for i in items
+        ]
+        dialect_insert = postgresql.insert if self.db.is_postgres else sqlite.insert
+        async with UnitOfWork(self.db, actor=f"consumer:{self.sub.name}") as uow:
+            stmt = dialect_insert(inbox).values(rows).on_conflict_do_nothing().returning(inbox.c.source, inbox.c.event_id)
+            fresh = {(r.source, r.event_id) for r in (await uow.session.execute(stmt)).all()}
+            applied = 0
+            for item in items:
+                key = (item.envelope.source, item.envelope.id)
+                if key not in fresh:
+                    continue
+                fresh.discard(key)  # the same event twice in one batch is applied once
+                token = correlation_id.set(item.envelope.correlationid or item.envelope.id)
+                try:
+                    await item.handler(uow, item.envelope, item.payload)
+                except Exception as exc:
+                    if _is_transient(exc):
+                        raise
+                    raise _HandlerFailed(f"{type(exc).__name__}: {exc}") from exc
+                finally:
+                    correlation_id.reset(token)
+                applied += 1
+        self.metrics.events_consumed.labels(self.sub.name).inc(applied)
+        self.metrics.events_duplicate.labels(self.sub.name).inc(len(items) - applied)
+
+    async def _apply_one_with_retries(self, item: _Item) -> None:
+        error = ""
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                await self._apply_transient_safe([item])
+                return
+            except _HandlerFailed as exc:
+                error = str(exc)
+                log.warning(
+                    "handler failed (attempt %d of %d) for %s %s: %s",
+                    attempt,
+                    self.max_attempts,
+                    item.envelope.type,
+                    item.envelope.id,
+                    error,
+                )
+                if attempt < self.max_attempts:
+                    await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
+        await self.dead_letter(item.record, f"handler failed {self.max_attempts} times: {error}")
+
+    async def dead_letter(self, record: ConsumerRecord[bytes, bytes], error: str) -> None:
+        headers = [
+            *record.headers,
+            ("dlq_error", error[:4000].encode()),
+            ("dlq_consumer", self.sub.name.encode()),
+            ("dlq_original_topic", record.topic.encode()),
+            ("dlq_original_partition", str(record.partition).encode()),
+            ("dlq_original_offset", str(record.offset).encode()),
+        ]
+        delivery = await self.dlq_producer.send(dlq_topic(record.topic), value=record.value, key=record.key, headers=headers)
+        await delivery  # the offset is committed only once the DLQ holds the message
+        self.metrics.dead_lettered.labels(self.sub.name, record.topic).inc()
+        log.error(
+            "message sent to dead-letter topic",
+            extra={"topic": record.topic, "partition": record.partition, "offset": record.offset, "error": error[:500]},
+        )
+
+
+class _HandlerFailed(Exception):
+    pass

@@ -1,0 +1,251 @@
+"""Database access: engine, the platform tables every service has, and the unit of work.
+
+One place commits: the unit of work. A use case changes state, emits events (outbox rows) and
+writes audit entries through one `UnitOfWork`; leaving the `async with` block commits all of it
+in one transaction, or none of it.
+"""
+
+import asyncio
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    event,
+    insert,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.types import TypeDecorator
+
+from pas_shared.events.catalog import CATALOG
+from pas_shared.events.envelope import Envelope
+from pas_shared.ids import new_id
+from pas_shared.logging import correlation_id
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
+SeqType = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps are stored and returned as aware UTC instants on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; store UTC instants")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_metadata() -> MetaData:
+    return MetaData(naming_convention=NAMING)
+
+
+@dataclass(frozen=True)
+class PlatformTables:
+    outbox: Table
+    inbox: Table
+    audit_log: Table
+
+
+def define_platform_tables(metadata: MetaData) -> PlatformTables:
+    """Outbox, inbox and audit tables, defined on the service's own metadata (own database)."""
+    outbox = Table(
+        "outbox",
+        metadata,
+        Column("seq", SeqType, primary_key=True, autoincrement=True),
+        Column("event_id", String(36), nullable=False, unique=True),
+        Column("topic", String(200), nullable=False),
+        Column("message_key", String(200), nullable=False),
+        Column("event_type", String(200), nullable=False),
+        Column("attributes", Text, nullable=False),  # CloudEvents attributes, JSON
+        Column("data", Text, nullable=False),  # payload, JSON
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("sent_at", UTCDateTime, nullable=True),
+        Column("attempts", Integer, nullable=False, server_default="0"),
+        Column("last_error", Text, nullable=True),
+    )
+    Index("ix_outbox_unsent", outbox.c.seq, postgresql_where=outbox.c.sent_at.is_(None), sqlite_where=outbox.c.sent_at.is_(None))
+    inbox = Table(
+        "inbox",
+        metadata,
+        Column("consumer", String(100), primary_key=True),
+        Column("source", String(100), primary_key=True),
+        Column("event_id", String(36), primary_key=True),
+        Column("event_type", String(200), nullable=False),
+        Column("processed_at", UTCDateTime, nullable=False),
+    )
+    audit_log = Table(
+        "audit_log",
+        metadata,
+        Column("seq", SeqType, primary_key=True, autoincrement=True),
+        Column("at", UTCDateTime, nullable=False),
+        Column("actor", String(200), nullable=False),
+        Column("action", String(100), nullable=False),
+        Column("entity_type", String(100), nullable=False),
+        Column("entity_id", String(200), nullable=False),
+        Column("before", JSON, nullable=True),
+        Column("after", JSON, nullable=True),
+        Column("correlation_id", String(100), nullable=True),
+    )
+    return PlatformTables(outbox=outbox, inbox=inbox, audit_log=audit_log)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the relay's writes
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def create_engine(url: str) -> AsyncEngine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+class Database:
+    """A service's database: engine, sessions, platform tables and the outbox wake-up signal."""
+
+    def __init__(self, url: str, tables: PlatformTables) -> None:
+        self.url = url
+        self.engine = create_engine(url)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.tables = tables
+        self.outbox_written = asyncio.Event()
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+class UnitOfWork:
+    """One business transaction: state changes, outbox rows and audit entries commit together."""
+
+    def __init__(self, db: Database, *, actor: str = "system") -> None:
+        self.db = db
+        self.actor = actor
+        self._outbox_rows: list[dict[str, Any]] = []
+        self._audit_rows: list[dict[str, Any]] = []
+        self.emitted: list[Envelope] = []
+
+    async def __aenter__(self) -> "UnitOfWork":
+        self.session: AsyncSession = self.db.sessions()
+        await self.session.__aenter__()
+        return self
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        try:
+            if exc_type is None:
+                await self._flush_pending()
+                await self.session.commit()
+            else:
+                await self.session.rollback()
+        finally:
+            await self.session.__aexit__(exc_type, exc, tb)
+        if exc_type is None and self._outbox_rows:
+            self.db.outbox_written.set()
+
+    def emit(
+        self,
+        data: BaseModel,
+        *,
+        subject: str,
+        uptcode: str = "",
+        kanwilcode: str = "",
+        time: datetime | None = None,
+    ) -> Envelope:
+        """Record an event to publish; its type follows from the payload's class. It is
+        written to the outbox in this transaction, so it is published if and only if the
+        transaction commits."""
+        event_type = CATALOG.for_payload(type(data))
+        envelope = Envelope(
+            id=new_id(),
+            source=event_type.source,
+            type=event_type.name,
+            time=time or utcnow(),
+            subject=subject,
+            dataschema=event_type.dataschema,
+            uptcode=uptcode,
+            kanwilcode=kanwilcode,
+            correlationid=correlation_id.get() or "",
+            data=data.model_dump(mode="json"),
+        )
+        self._outbox_rows.append(
+            {
+                "event_id": envelope.id,
+                "topic": event_type.topic,
+                "message_key": subject,
+                "event_type": envelope.type,
+                "attributes": json.dumps(envelope.attributes()),
+                "data": json.dumps(envelope.data, ensure_ascii=False),
+                "created_at": utcnow(),
+            }
+        )
+        self.emitted.append(envelope)
+        return envelope
+
+    def audit(self, action: str, entity_type: str, entity_id: str, *, before: Any = None, after: Any = None) -> None:
+        """Append-only record of a mutation: who, what, when, before and after."""
+        self._audit_rows.append(
+            {
+                "at": utcnow(),
+                "actor": self.actor,
+                "action": action,
+                "entity_type": entity_type,
+                "entity_id": entity_id,
+                "before": to_jsonable_python(before),
+                "after": to_jsonable_python(after),
+                "correlation_id": correlation_id.get(),
+            }
+        )
+
+    async def _flush_pending(self) -> None:
+        if self._outbox_rows:
+            await self.session.execute(insert(self.db.tables.outbox), self._outbox_rows)
+        if self._audit_rows:
+            await self.session.execute(insert(self.db.tables.audit_log), self._audit_rows)

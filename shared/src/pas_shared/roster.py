@@ -1,0 +1,98 @@
+"""The local roster: which inmates are in which UPT, kept from remission's inmate events.
+
+Security, rehabilitation and food-audit each keep their own copy in their own database (no
+service reads another's tables). The per-UPT headcount is maintained incrementally, so it
+also shows at once if an event were ever applied twice.
+"""
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pas_shared.api import DatabaseDep
+from pas_shared.consumer import Subscription
+from pas_shared.db import UnitOfWork
+from pas_shared.events.envelope import Envelope
+from pas_shared.events.remission import INMATE_ADMITTED, INMATE_RELEASED, InmateAdmitted, InmateReleased
+
+
+@dataclass(frozen=True)
+class RosterTables:
+    roster: Table
+    headcount: Table
+
+
+def define_roster_tables(metadata: MetaData) -> RosterTables:
+    roster = Table(
+        "roster",
+        metadata,
+        Column("inmate_id", String(36), primary_key=True),
+        Column("upt_code", String(32), nullable=False, index=True),
+        Column("kanwil_code", String(32), nullable=False),
+        Column("custody_status", String(16), nullable=False),
+        Column("is_child", Boolean, nullable=False),
+        Column("admitted_on", Date, nullable=False),
+        Column("released_on", Date, nullable=True),
+    )
+    headcount = Table(
+        "upt_headcount",
+        metadata,
+        Column("upt_code", String(32), primary_key=True),
+        Column("kanwil_code", String(32), nullable=False),
+        Column("population", Integer, nullable=False),
+    )
+    return RosterTables(roster, headcount)
+
+
+def roster_subscription(service: str, tables: RosterTables) -> Subscription:
+    sub = Subscription(name=f"{service}.roster")
+    roster, headcount = tables.roster, tables.headcount
+
+    @sub.on(INMATE_ADMITTED)
+    async def admitted(uow: UnitOfWork, envelope: Envelope, event: InmateAdmitted) -> None:
+        await uow.session.execute(
+            insert(roster).values(
+                inmate_id=event.inmate_id,
+                upt_code=event.upt_code,
+                kanwil_code=event.kanwil_code,
+                custody_status=event.custody_status.value,
+                is_child=event.is_child,
+                admitted_on=event.admitted_on,
+            )
+        )
+        dialect_insert = postgresql.insert if uow.db.is_postgres else sqlite.insert
+        stmt = dialect_insert(headcount).values(upt_code=event.upt_code, kanwil_code=event.kanwil_code, population=1)
+        await uow.session.execute(
+            stmt.on_conflict_do_update(index_elements=[headcount.c.upt_code], set_={"population": headcount.c.population + 1})
+        )
+
+    @sub.on(INMATE_RELEASED)
+    async def released(uow: UnitOfWork, envelope: Envelope, event: InmateReleased) -> None:
+        await uow.session.execute(
+            update(roster).where(roster.c.inmate_id == event.inmate_id).values(released_on=event.released_on)
+        )
+        await uow.session.execute(
+            update(headcount).where(headcount.c.upt_code == event.upt_code).values(population=headcount.c.population - 1)
+        )
+
+    return sub
+
+
+async def headcount_of(session: AsyncSession, tables: RosterTables, upt_code: str) -> int:
+    query = select(tables.headcount.c.population).where(tables.headcount.c.upt_code == upt_code)
+    return int((await session.execute(query)).scalar_one_or_none() or 0)
+
+
+def roster_router(tables: RosterTables) -> APIRouter:
+    """GET /api/v1/roster/{upt_code}: this service's local headcount of one UPT."""
+    router = APIRouter(prefix="/api/v1", tags=["roster"])
+
+    @router.get("/roster/{upt_code}", operation_id="getRosterHeadcount")
+    async def headcount(upt_code: str, db: DatabaseDep) -> dict[str, object]:
+        async with db.sessions() as session:
+            return {"upt_code": upt_code, "population": await headcount_of(session, tables, upt_code)}
+
+    return router

@@ -1,0 +1,221 @@
+"""The one composition of a service process: FastAPI app, database, migrations, outbox relay,
+consumers, health, metrics, logging and errors. Each service's main.py calls `create_app`."""
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aiokafka import AIOKafkaProducer
+from fastapi import APIRouter, FastAPI, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from pas_shared import health
+from pas_shared.consumer import ConsumerRunner, Subscription
+from pas_shared.db import Database, PlatformTables
+from pas_shared.events.catalog import CATALOG
+from pas_shared.ids import new_id
+from pas_shared.kafka import dlq_topic, ensure_topics, new_producer, until_done
+from pas_shared.logging import configure_logging, correlation_id
+from pas_shared.metrics import Metrics
+from pas_shared.migrations import upgrade_to_head
+from pas_shared.outbox import Relay
+from pas_shared.problems import install_error_handlers
+from pas_shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceSpec:
+    settings: ServiceSettings
+    title: str
+    description: str
+    root: Path  # the service folder, holding alembic.ini and migrations/
+    tables: PlatformTables
+    routers: list[APIRouter] = field(default_factory=list)
+    subscriptions: list[Subscription] = field(default_factory=list)
+
+
+class KafkaRuntime:
+    """Topics, producer, relay and consumers, started in the background: a service with no
+    broker still starts, takes writes into its outbox, and says 'not ready' until it is back."""
+
+    def __init__(self, spec: ServiceSpec, db: Database, metrics: Metrics) -> None:
+        self.spec = spec
+        self.settings = spec.settings
+        self.db = db
+        self.metrics = metrics
+        self.producer: AIOKafkaProducer | None = None
+        self.runners: list[ConsumerRunner] = []
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def topics(self) -> list[str]:
+        own = CATALOG.topics(self.settings.service_name)
+        consumed = sorted({t for s in self.spec.subscriptions for t in s.topics()})
+        names = set(own) | set(consumed) | {dlq_topic(t) for t in consumed}
+        return sorted(self.settings.kafka_namespace + t for t in names)
+
+    def start(self) -> None:
+        self._tasks.append(asyncio.create_task(self._start(), name="kafka-runtime"))
+
+    async def _start(self) -> None:
+        s = self.settings
+        await until_done(
+            "topic setup",
+            lambda: ensure_topics(
+                s.kafka_bootstrap, self.topics(), partitions=s.topic_partitions, replication=s.topic_replication
+            ),
+        )
+        producer = new_producer(s.kafka_bootstrap, f"pas.{s.service_name}")
+        await until_done("producer start", producer.start)
+        self.producer = producer
+        if s.relay_enabled:
+            relay = Relay(
+                self.db,
+                lambda: new_producer(s.kafka_bootstrap, f"pas.{s.service_name}.relay"),
+                self.metrics,
+                service=s.service_name,
+                batch_size=s.relay_batch_size,
+                idle_poll_seconds=s.relay_idle_poll_seconds,
+                namespace=s.kafka_namespace,
+            )
+            self._tasks.append(asyncio.create_task(_supervise("relay", relay.run), name="relay"))
+        if s.consumers_enabled:
+            for sub in self.spec.subscriptions:
+                runner = ConsumerRunner(
+                    self.db,
+                    sub,
+                    producer,
+                    self.metrics,
+                    bootstrap=s.kafka_bootstrap,
+                    batch_size=s.consumer_batch_size,
+                    max_attempts=s.consumer_max_attempts,
+                    backoff_seconds=s.consumer_backoff_seconds,
+                    namespace=s.kafka_namespace,
+                )
+                self.runners.append(runner)
+                self._tasks.append(asyncio.create_task(_supervise(f"consumer {sub.name}", _consume(runner)), name=sub.name))
+
+    async def broker_check(self) -> None:
+        if self.producer is None:
+            raise RuntimeError("not connected to the broker yet")
+        if not await self.producer.client.force_metadata_update():
+            raise RuntimeError("broker did not answer a metadata request")
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for runner in self.runners:
+            if runner.consumer is not None:
+                await runner.consumer.stop()
+        if self.producer is not None:
+            await self.producer.stop()
+
+
+def _consume(runner: ConsumerRunner) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        consumer = runner.new_consumer()
+        await until_done(f"consumer {runner.sub.name} start", consumer.start)
+        try:
+            await runner.run(consumer)
+        finally:
+            runner.consumer = None
+            await consumer.stop()
+
+    return run
+
+
+async def _supervise(name: str, fn: Callable[[], Awaitable[None]]) -> None:
+    """Keep a background loop alive: log its failure, back off, start it again."""
+    delay = 0.5
+    while True:
+        try:
+            await fn()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s stopped with an error; restarting in %.1fs", name, delay)
+            await asyncio.sleep(delay)
+            delay = min(10.0, delay * 2)
+
+
+class RequestContextMiddleware:
+    """Correlation id (X-Request-ID in and out, and in every log line) and request latency."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode(errors="replace")
+        cid = incoming[:100] if incoming else new_id()
+        token = correlation_id.set(cid)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", []).append((b"x-request-id", cid.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            route = scope.get("route")
+            path = getattr(route, "path", "unmatched")
+            self.metrics.http_latency.labels(scope["method"], path, str(status)).observe(time.perf_counter() - started)
+            correlation_id.reset(token)
+
+
+def create_app(spec: ServiceSpec) -> FastAPI:
+    settings = spec.settings
+    metrics = Metrics(settings.service_name)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.service_name, settings.log_level, settings.log_json)
+        url = settings.resolved_database_url()
+        db = Database(url, spec.tables)  # first: it also creates a SQLite file's folder
+        if settings.migrate_on_start:
+            await asyncio.to_thread(upgrade_to_head, spec.root, url)
+        runtime = KafkaRuntime(spec, db, metrics)
+        app.state.db = db
+        app.state.kafka = runtime
+        app.state.readiness_checks = {
+            "database": health.database_check(lambda: db.engine),
+            "broker": runtime.broker_check,
+        }
+        runtime.start()
+        log.info("service started", extra={"port": settings.port})
+        try:
+            yield
+        finally:
+            await runtime.stop()
+            await db.dispose()
+
+    app = FastAPI(title=spec.title, description=spec.description, version="0.1.0", lifespan=lifespan)
+    app.state.metrics = metrics
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    app.include_router(health.router)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus_metrics() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    for router in spec.routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,48 @@
+"""Settings base. Each service subclasses it with its own prefix (PAS_SECURITY_, ...)."""
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Settings every service has. Read from the environment with the service's prefix."""
+
+    model_config = SettingsConfigDict(extra="ignore", validate_default=True)
+
+    service_name: str = Field(description="Short service name, used in event sources and logs.")
+    port: int = Field(ge=1, le=65535, description="HTTP port the service listens on.")
+    host: str = Field(default="127.0.0.1", description="Interface the HTTP server binds to.")
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy async URL. Empty: a SQLite file under .run/ (laptop default).",
+    )
+    kafka_bootstrap: str = Field(default="127.0.0.1:9092", description="Kafka bootstrap servers, comma separated.")
+    kafka_namespace: str = Field(
+        default="",
+        pattern=r"^[a-z0-9.-]*$",
+        description="Prefix of every topic and consumer group (e.g. 'staging.'); isolates test runs.",
+    )
+    migrate_on_start: bool = Field(default=True, description="Run Alembic migrations at startup (off in production).")
+    relay_enabled: bool = Field(default=True, description="Run the outbox relay in this process.")
+    relay_batch_size: int = Field(default=500, ge=1, le=10_000)
+    relay_idle_poll_seconds: float = Field(default=0.2, gt=0, le=10)
+    consumers_enabled: bool = Field(default=True, description="Run this service's consumers.")
+    consumer_max_attempts: int = Field(
+        default=5, ge=1, le=50, description="Tries of a failing handler before the message goes to the DLQ."
+    )
+    consumer_backoff_seconds: float = Field(default=0.2, gt=0, le=60)
+    consumer_batch_size: int = Field(default=500, ge=1, le=10_000)
+    topic_partitions: int = Field(default=3, ge=1, le=1000)
+    topic_replication: int = Field(default=1, ge=1, le=10)
+    log_level: str = Field(default="INFO")
+    log_json: bool = Field(default=True)
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if value and not (value.startswith("postgresql+asyncpg://") or value.startswith("sqlite+aiosqlite://")):
+            raise ValueError("must start with postgresql+asyncpg:// or sqlite+aiosqlite://")
+        return value
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///.run/local/{self.service_name}.db"

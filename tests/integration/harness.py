@@ -1,0 +1,264 @@
+"""Test harness for cross-service tests on the real broker and the real database.
+
+`make test` starts a private Kafka and a private PostgreSQL and passes them in:
+PAS_TEST_KAFKA_BOOTSTRAP, PAS_TEST_PG_URL (postgresql+asyncpg://user@host:port, no database),
+PAS_TEST_KAFKA_RUNDIR and PAS_TEST_KAFKA_PORT (to stop and restart the broker in outage tests).
+Each test gets its own databases and its own Kafka namespace (topic and group prefix), so tests
+never see each other's events.
+"""
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from fastapi import FastAPI
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SERVICES = {
+    "security": ("pas_security", "PAS_SECURITY_"),
+    "rehabilitation": ("pas_rehabilitation", "PAS_REHABILITATION_"),
+    "remission": ("pas_remission", "PAS_REMISSION_"),
+    "food-audit": ("pas_food_audit", "PAS_FOOD_AUDIT_"),
+    "gateway": ("pas_gateway", "PAS_GATEWAY_"),
+}
+
+
+def required_env(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise RuntimeError(
+            f"{name} is not set: integration tests need the private Kafka and PostgreSQL that "
+            "`make test` starts. Run `make test` (or `scripts/test.sh`)."
+        )
+    return value
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], *, timeout: float = 30, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if await check():
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        await asyncio.sleep(0.1)
+
+
+async def until_equal(
+    read: Callable[[], Awaitable[Any]],
+    expected: Any,
+    *,
+    timeout: float = 30,
+    what: str = "value",
+    explain: Callable[[], Awaitable[str]] | None = None,
+) -> None:
+    """Wait until `await read()` equals `expected`; on timeout say what it was instead."""
+    last: list[Any] = [None]
+
+    async def check() -> bool:
+        last[0] = await read()
+        return bool(last[0] == expected)
+
+    try:
+        await eventually(check, timeout=timeout, what=what)
+    except AssertionError as exc:
+        context = f" ({await explain()})" if explain else ""
+        raise AssertionError(f"{exc}: expected {expected!r}, last saw {last[0]!r}{context}") from None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Platform:
+    """One test's slice of the real infrastructure: its databases and its Kafka namespace."""
+
+    kafka: str
+    pg: str
+    namespace: str = field(default_factory=lambda: f"t{uuid.uuid4().hex[:10]}.")
+    created: list[str] = field(default_factory=list)
+
+    def db_name(self, service: str) -> str:
+        return f"{self.namespace.rstrip('.')}_{service.replace('-', '_')}"
+
+    def db_url(self, service: str) -> str:
+        return f"{self.pg}/{self.db_name(service)}"
+
+    async def create_databases(self, *services: str) -> None:
+        conn = await asyncpg.connect(self.pg.replace("postgresql+asyncpg", "postgresql") + "/postgres")
+        try:
+            for service in services:
+                name = self.db_name(service)
+                if name not in self.created:
+                    await conn.execute(f'CREATE DATABASE "{name}"')
+                    self.created.append(name)
+        finally:
+            await conn.close()
+
+    async def fetch(self, service: str, sql: str, *args: Any) -> list[asyncpg.Record]:
+        conn = await asyncpg.connect(self.db_url(service).replace("postgresql+asyncpg", "postgresql"))
+        try:
+            return list(await conn.fetch(sql, *args))
+        finally:
+            await conn.close()
+
+    async def scalar(self, service: str, sql: str, *args: Any) -> Any:
+        rows = await self.fetch(service, sql, *args)
+        return rows[0][0] if rows else None
+
+    def env(self, service: str, **overrides: Any) -> dict[str, str]:
+        """Environment variables configuring `service` for this test."""
+        _, prefix = SERVICES[service]
+        values: dict[str, Any] = {
+            "database_url": self.db_url(service),
+            "kafka_bootstrap": self.kafka,
+            "kafka_namespace": self.namespace,
+            "relay_idle_poll_seconds": 0.05,
+            "consumer_backoff_seconds": 0.05,
+            "consumer_max_attempts": 3,
+            "log_json": True,
+        } | overrides
+        return {f"{prefix}{k.upper()}": str(v) for k, v in values.items()}
+
+    def settings(self, service: str, **overrides: Any) -> Any:
+        module, _ = SERVICES[service]
+        settings_cls = __import__(f"{module}.settings", fromlist=["Settings"]).Settings
+        env = self.env(service, **overrides)
+        prefix = SERVICES[service][1]
+        return settings_cls(**{k[len(prefix) :].lower(): v for k, v in env.items()})
+
+    def topic(self, name: str) -> str:
+        return self.namespace + name
+
+    async def records(self, topic: str, *, at_least: int = 0, timeout: float = 20) -> list[ConsumerRecord[bytes, bytes]]:
+        """Every record of a topic, read from the beginning without a consumer group."""
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.kafka, enable_auto_commit=False, auto_offset_reset="earliest")
+        await consumer.start()
+        try:
+            partitions = consumer.partitions_for_topic(self.topic(topic))
+            deadline = time.monotonic() + timeout
+            while partitions is None and time.monotonic() < deadline:
+                await consumer._client.force_metadata_update()
+                partitions = consumer.partitions_for_topic(self.topic(topic))
+                await asyncio.sleep(0.1)
+            if partitions is None:
+                return []
+            tps = [TopicPartition(self.topic(topic), p) for p in partitions]
+            consumer.assign(tps)
+            await consumer.seek_to_beginning(*tps)
+            out: list[ConsumerRecord[bytes, bytes]] = []
+            while True:
+                ends = await consumer.end_offsets(tps)
+                batch = await consumer.getmany(timeout_ms=200)
+                for recs in batch.values():
+                    out.extend(recs)
+                done = all([await consumer.position(tp) >= ends[tp] for tp in tps])
+                if done and len(out) >= at_least:
+                    return out
+                if time.monotonic() > deadline:
+                    return out
+        finally:
+            await consumer.stop()
+
+    async def produce(
+        self, topic: str, value: bytes | None, *, key: bytes | None = None, headers: list[tuple[str, bytes]] | None = None
+    ) -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=self.kafka, enable_idempotence=True)
+        await producer.start()
+        try:
+            await producer.send_and_wait(self.topic(topic), value=value, key=key, headers=headers or [])
+        finally:
+            await producer.stop()
+
+
+@asynccontextmanager
+async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """Run an app in this process with its lifespan (migrations, relay, consumers)."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            yield client
+
+
+def create_app(platform: Platform, service: str, **overrides: Any) -> FastAPI:
+    module, _ = SERVICES[service]
+    main = __import__(f"{module}.main", fromlist=["create"])
+    app: FastAPI = main.create(platform.settings(service, **overrides))
+    return app
+
+
+class ServiceProcess:
+    """A service as a real OS process (uvicorn), for crash tests with SIGKILL."""
+
+    def __init__(self, platform: Platform, service: str, log_dir: Path, **overrides: Any) -> None:
+        self.platform = platform
+        self.service = service
+        self.port = free_port()
+        self.overrides = overrides
+        self.log_path = log_dir / f"{service}-{self.port}.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def start(self, **overrides: Any) -> None:
+        module, _ = SERVICES[self.service]
+        env = os.environ | self.platform.env(self.service, **(self.overrides | overrides))
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                f"{module}.main:create",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    async def wait_healthy(self, timeout: float = 60) -> None:
+        async def up() -> bool:
+            assert self.proc is not None
+            if self.proc.poll() is not None:
+                raise AssertionError(f"{self.service} exited: {self.log_path.read_text()[-3000:]}")
+            try:
+                async with httpx.AsyncClient() as client:
+                    return (await client.get(f"{self.url}/healthz")).status_code == 200
+            except httpx.TransportError:
+                return False
+
+        await eventually(up, timeout=timeout, what=f"{self.service} to answer /healthz")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hooks, no flush, as in a crash."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
