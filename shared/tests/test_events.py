@@ -94,3 +94,14 @@ def test_catalog_names_topics_and_schemas_in_one_way() -> None:
     catalog.register(EventType("security", "escape", "reported", 1, P))
     with pytest.raises(ValueError, match="twice"):
         catalog.register(EventType("security", "escape", "reported", 1, P))
+
+
+def test_committed_json_schemas_match_the_payload_models() -> None:
+    from pas_shared.events.export import SCHEMA_DIR, rendered
+
+    wanted = rendered()
+    assert wanted, "no event types registered"
+    present = {p.name: p.read_text() for p in SCHEMA_DIR.glob("*.json")}
+    assert present == wanted, "run: python -m pas_shared.events.export"
+    for et in CATALOG.all():
+        assert (SCHEMA_DIR / et.dataschema.rsplit("/", 1)[1]).exists()

@@ -85,7 +85,14 @@ async def test_events_are_cloudevents_an_outside_consumer_can_read(platform: Pla
     await platform.create_databases("remission")
     async with running(create_app(platform, "remission")) as remission:
         await remission.post("/api/v1/facilities", json=FACILITY)
-        inmate = (await remission.post("/api/v1/inmates", json=admission(1))).json()
+        trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+        response = await remission.post(
+            "/api/v1/inmates",
+            json=admission(1),
+            headers={"x-request-id": "req-42", "traceparent": f"00-{trace_id}-00f067aa0ba902b7-01"},
+        )
+        assert response.headers["x-request-id"] == "req-42"
+        inmate = response.json()
         records = await platform.records("pas.remission.inmate.v1", at_least=1)
     assert len(records) == 1
     record = records[0]
@@ -99,6 +106,8 @@ async def test_events_are_cloudevents_an_outside_consumer_can_read(platform: Pla
     assert event["datacontenttype"] == "application/json"
     assert uuid.UUID(event["id"]).version == 7
     assert event["time"].tzinfo is not None
+    assert event["correlationid"] == "req-42"  # the request's correlation id travels with the event
+    assert event["traceparent"].split("-")[1] == trace_id
     assert event.get_data() == {
         "inmate_id": inmate["inmate_id"],
         "upt_code": "LP-CIPINANG",

@@ -29,7 +29,7 @@ from pas_shared.db import Database, UnitOfWork, utcnow
 from pas_shared.events.catalog import CATALOG, EventType
 from pas_shared.events.envelope import Envelope, MalformedEvent, decode_kafka
 from pas_shared.kafka import dlq_topic
-from pas_shared.logging import correlation_id
+from pas_shared.logging import child_traceparent, correlation_id, trace_parent
 from pas_shared.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -187,7 +187,9 @@ class ConsumerRunner:
                 if key not in fresh:
                     continue
                 fresh.discard(key)  # the same event twice in one batch is applied once
+                # Events this handler emits carry the same correlation id and trace.
                 token = correlation_id.set(item.envelope.correlationid or item.envelope.id)
+                trace_token = trace_parent.set(child_traceparent(item.envelope.traceparent))
                 try:
                     await item.handler(uow, item.envelope, item.payload)
                 except Exception as exc:
@@ -196,6 +198,7 @@ class ConsumerRunner:
                     raise _HandlerFailed(f"{type(exc).__name__}: {exc}") from exc
                 finally:
                     correlation_id.reset(token)
+                    trace_parent.reset(trace_token)
                 applied += 1
         self.metrics.events_consumed.labels(self.sub.name).inc(applied)
         self.metrics.events_duplicate.labels(self.sub.name).inc(len(items) - applied)

@@ -35,7 +35,7 @@ from sqlalchemy.types import TypeDecorator
 from pas_shared.events.catalog import CATALOG
 from pas_shared.events.envelope import Envelope
 from pas_shared.ids import new_id
-from pas_shared.logging import correlation_id
+from pas_shared.logging import correlation_id, trace_parent
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -213,6 +213,7 @@ class UnitOfWork:
             uptcode=uptcode,
             kanwilcode=kanwilcode,
             correlationid=correlation_id.get() or "",
+            traceparent=trace_parent.get() or "",
             data=data.model_dump(mode="json"),
         )
         self._outbox_rows.append(

@@ -3,11 +3,23 @@
 import contextvars
 import json
 import logging
+import re
+import secrets
 import sys
 from datetime import UTC, datetime
 from typing import Any
 
 correlation_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("correlation_id", default=None)
+# W3C trace context of the work in hand; events carry it in their `traceparent` extension.
+trace_parent: contextvars.ContextVar[str | None] = contextvars.ContextVar("trace_parent", default=None)
+_TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
+
+
+def child_traceparent(incoming: str | None) -> str:
+    """A new span in the incoming trace, or a new trace when there is none (or it is invalid)."""
+    match = _TRACEPARENT.match(incoming or "")
+    trace_id = match.group(1) if match else secrets.token_hex(16)
+    return f"00-{trace_id}-{secrets.token_hex(8)}-01"
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
@@ -28,6 +40,9 @@ class JsonFormatter(logging.Formatter):
         cid = correlation_id.get()
         if cid:
             entry["correlation_id"] = cid
+        tp = trace_parent.get()
+        if tp:
+            entry["trace_id"] = tp[3:35]
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not key.startswith("_"):
                 entry[key] = value

@@ -20,7 +20,7 @@ from pas_shared.db import Database, PlatformTables
 from pas_shared.events.catalog import CATALOG
 from pas_shared.ids import new_id
 from pas_shared.kafka import dlq_topic, ensure_topics, new_producer, until_done
-from pas_shared.logging import configure_logging, correlation_id
+from pas_shared.logging import child_traceparent, configure_logging, correlation_id, trace_parent
 from pas_shared.metrics import Metrics
 from pas_shared.migrations import upgrade_to_head
 from pas_shared.outbox import Relay
@@ -157,9 +157,11 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode(errors="replace")
+        headers = dict(scope.get("headers") or [])
+        incoming = headers.get(b"x-request-id", b"").decode(errors="replace")
         cid = incoming[:100] if incoming else new_id()
         token = correlation_id.set(cid)
+        trace_token = trace_parent.set(child_traceparent(headers.get(b"traceparent", b"").decode(errors="replace")))
         started = time.perf_counter()
         status = 500
 
@@ -177,6 +179,7 @@ class RequestContextMiddleware:
             path = getattr(route, "path", "unmatched")
             self.metrics.http_latency.labels(scope["method"], path, str(status)).observe(time.perf_counter() - started)
             correlation_id.reset(token)
+            trace_parent.reset(trace_token)
 
 
 def create_app(spec: ServiceSpec) -> FastAPI:

@@ -7,7 +7,6 @@ binding (`cloudevents.v1.kafka`), which the test suite uses to read our messages
 """
 
 import json
-from datetime import datetime
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
@@ -98,8 +97,3 @@ def decode_kafka(value: bytes | None, headers: list[tuple[str, bytes]] | tuple[t
     except ValidationError as exc:
         raise MalformedEvent(f"invalid envelope: {exc.errors(include_url=False)}") from exc
 
-
-def envelope_time(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("event time must carry a UTC offset")
-    return value

@@ -11,7 +11,8 @@ UPT_CODE = r"^[A-Z0-9-]{2,32}$"
 
 
 class Payload(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Consumers ignore fields they do not know, so adding an optional field stays compatible.
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
 
 class FacilityRegistered(Payload):
