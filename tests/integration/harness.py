@@ -23,7 +23,7 @@ from typing import Any
 
 import asyncpg
 import httpx
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from fastapi import FastAPI
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,32 +147,29 @@ class Platform:
         return self.namespace + name
 
     async def records(self, topic: str, *, at_least: int = 0, timeout: float = 20) -> list[ConsumerRecord[bytes, bytes]]:
-        """Every record of a topic, read from the beginning without a consumer group."""
-        consumer = AIOKafkaConsumer(bootstrap_servers=self.kafka, enable_auto_commit=False, auto_offset_reset="earliest")
+        """Every record of a topic (at least `at_least` of them, waiting up to `timeout`), read
+        from the beginning of every partition with no consumer group."""
+        consumer = AIOKafkaConsumer(
+            self.topic(topic),
+            bootstrap_servers=self.kafka,
+            group_id=None,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            metadata_max_age_ms=500,
+        )
         await consumer.start()
         try:
-            partitions = consumer.partitions_for_topic(self.topic(topic))
-            deadline = time.monotonic() + timeout
-            while partitions is None and time.monotonic() < deadline:
-                await consumer._client.force_metadata_update()
-                partitions = consumer.partitions_for_topic(self.topic(topic))
-                await asyncio.sleep(0.1)
-            if partitions is None:
-                return []
-            tps = [TopicPartition(self.topic(topic), p) for p in partitions]
-            consumer.assign(tps)
-            await consumer.seek_to_beginning(*tps)
             out: list[ConsumerRecord[bytes, bytes]] = []
-            while True:
-                ends = await consumer.end_offsets(tps)
-                batch = await consumer.getmany(timeout_ms=200)
-                for recs in batch.values():
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                for recs in (await consumer.getmany(timeout_ms=200)).values():
                     out.extend(recs)
-                done = all([await consumer.position(tp) >= ends[tp] for tp in tps])
-                if done and len(out) >= at_least:
-                    return out
-                if time.monotonic() > deadline:
-                    return out
+                tps = list(consumer.assignment())
+                if len(out) >= at_least and tps:
+                    ends = await consumer.end_offsets(tps)
+                    if all([await consumer.position(tp) >= ends[tp] for tp in tps]):
+                        break
+            return out
         finally:
             await consumer.stop()
 

@@ -72,6 +72,11 @@ async def test_malformed_unknown_and_poison_messages(platform: Platform) -> None
         app = security._transport.app  # type: ignore[attr-defined]
         skipped = app.state.metrics.events_skipped.labels("security.roster", "pas.remission.inmate.admitted.v9")
         assert skipped._value.get() == 1
+        metrics = (await security.get("/metrics")).text
+        dlq_line = f'pas_events_dead_lettered_total{{consumer="security.roster",topic="{platform.topic(INMATES)}"}} 3.0'
+        assert dlq_line in metrics
+        assert 'pas_events_consumed_total{consumer="security.roster"} 2.0' in metrics
+        assert "pas_consumer_lag{" in metrics
         rows = await platform.fetch("security", "SELECT inmate_id FROM roster ORDER BY inmate_id")
         assert sorted(r["inmate_id"] for r in rows) == sorted([first["inmate_id"], second["inmate_id"]])
 

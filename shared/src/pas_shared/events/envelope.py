@@ -96,4 +96,3 @@ def decode_kafka(value: bytes | None, headers: list[tuple[str, bytes]] | tuple[t
         return Envelope(**attrs, datacontenttype=content_type, data=data)
     except ValidationError as exc:
         raise MalformedEvent(f"invalid envelope: {exc.errors(include_url=False)}") from exc
-
