@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both set up what is missing.
-.PHONY: setup run stop test unit bench lint schemas clean
+.PHONY: setup run stop test unit bench lint lint-check clean
 
 setup:
 	scripts/setup.sh
@@ -19,7 +19,9 @@ unit: setup
 bench: setup
 	scripts/bench.sh
 
-lint: setup
+lint: setup lint-check
+
+lint-check:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy shared/src services/*/src

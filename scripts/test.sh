@@ -6,6 +6,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 scripts/setup.sh
+# Layering and type contracts are part of the suite (import-linter, mypy, ruff).
+make --no-print-directory lint-check
 
 run=$(mktemp -d "${TMPDIR:-/tmp}/pas-test.XXXXXX")
 chmod 755 "$run"

@@ -53,10 +53,10 @@ def test_child_is_under_18_on_the_admission_date(birth: date, admitted: date, ch
 def test_admission_dates_are_checked() -> None:
     with pytest.raises(RuleViolation) as future:
         admit(admitted_on=date(2026, 11, 29))
-    assert future.value.errors[0]["field"] == "admitted_on"
+    assert future.value.errors[0].field == "admitted_on"
     with pytest.raises(RuleViolation) as born_after:
         admit(birth_date=date(2026, 2, 1))
-    assert born_after.value.errors[0]["rule"] == "before-admission"
+    assert born_after.value.errors[0].rule == "before-admission"
 
 
 def test_release_once_and_not_before_admission() -> None:
@@ -77,4 +77,4 @@ def test_facility_rules() -> None:
         Facility("LP-X", "x", UptType.LAPAS, "KW-X", -1, TimeZone.WIB)
     with pytest.raises(RuleViolation) as bapas:
         Facility("BP-X", "Bapas X", UptType.BAPAS, "KW-X", 10, TimeZone.WITA)
-    assert bapas.value.errors[0]["rule"] == "bapas-holds-no-inmates"
+    assert bapas.value.errors[0].rule == "bapas-holds-no-inmates"

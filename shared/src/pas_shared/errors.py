@@ -1,9 +1,18 @@
 """One error hierarchy for domain and application code (no web framework imported here).
 
-`pas_shared.problems` renders each of them as application/problem+json (RFC 9457).
+Every message is given in Bahasa Indonesia and in English: officers read Indonesian first.
+`pas_shared.problems` renders each error as application/problem+json (RFC 9457).
 """
 
-from typing import Any
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    rule: str
+    message_id: str
+    message_en: str
 
 
 class DomainError(Exception):
@@ -14,22 +23,23 @@ class DomainError(Exception):
     title_id = "Permintaan tidak valid"
     title_en = "Bad request"
 
-    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, *, id: str, en: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(en)
+        self.detail_id = id
+        self.detail_en = en
         self.errors = errors or []
 
 
 class RuleViolation(DomainError):
-    """Input is well-formed but breaks a domain rule; `errors` names the field and the rule."""
+    """Input is well-formed but breaks a domain rule; names the field and the rule."""
 
     status = 422
     code = "rule-violation"
     title_id = "Melanggar aturan"
     title_en = "Rule violated"
 
-    def __init__(self, field: str, rule: str, detail: str) -> None:
-        super().__init__(detail, errors=[{"field": field, "rule": rule, "message": detail}])
+    def __init__(self, field: str, rule: str, *, id: str, en: str) -> None:
+        super().__init__(id=id, en=en, errors=[FieldError(field, rule, id, en)])
 
 
 class NotFound(DomainError):

@@ -9,11 +9,42 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pas_shared.errors import DomainError
+from pas_shared.errors import DomainError, FieldError
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+
+
+# Indonesian messages for the validation rules pydantic reports (English comes from pydantic).
+_RULES_ID = {
+    "missing": "Wajib diisi.",
+    "extra_forbidden": "Isian ini tidak dikenal.",
+    "enum": "Nilai tidak termasuk pilihan yang diizinkan.",
+    "literal_error": "Nilai tidak termasuk pilihan yang diizinkan.",
+    "string_pattern_mismatch": "Format tidak sesuai.",
+    "string_too_short": "Terlalu pendek.",
+    "string_too_long": "Terlalu panjang.",
+    "string_type": "Harus berupa teks.",
+    "int_parsing": "Harus berupa bilangan bulat.",
+    "int_type": "Harus berupa bilangan bulat.",
+    "bool_parsing": "Harus berupa true atau false.",
+    "greater_than_equal": "Nilai terlalu kecil.",
+    "greater_than": "Nilai terlalu kecil.",
+    "less_than_equal": "Nilai terlalu besar.",
+    "less_than": "Nilai terlalu besar.",
+    "date_from_datetime_parsing": "Harus berupa tanggal (YYYY-MM-DD).",
+    "date_parsing": "Harus berupa tanggal (YYYY-MM-DD).",
+    "date_type": "Harus berupa tanggal (YYYY-MM-DD).",
+    "datetime_parsing": "Harus berupa waktu ISO 8601 dengan zona waktu.",
+    "json_invalid": "Isi permintaan bukan JSON yang sah.",
+    "model_attributes_type": "Harus berupa objek JSON.",
+    "dict_type": "Harus berupa objek JSON.",
+}
+
+
+def english_requested(request: Request) -> bool:
+    return request.headers.get("accept-language", "").lower().startswith("en")
 
 
 def problem(
@@ -23,20 +54,21 @@ def problem(
     code: str,
     title_id: str,
     title_en: str,
-    detail: str,
-    errors: list[dict[str, Any]] | None = None,
+    detail_id: str,
+    detail_en: str,
+    errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    english = request.headers.get("accept-language", "").lower().startswith("en")
+    en = english_requested(request)
     body: dict[str, Any] = {
         "type": f"https://pas.go.id/problems/{code}",
-        "title": title_en if english else title_id,
+        "title": title_en if en else title_id,
         "status": status,
-        "detail": detail,
+        "detail": detail_en if en else detail_id,
         "instance": request.url.path,
     }
     if errors:
-        body["errors"] = errors
+        body["errors"] = [{"field": e.field, "rule": e.rule, "message": e.message_en if en else e.message_id} for e in errors]
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -54,24 +86,27 @@ def install_error_handlers(app: FastAPI) -> None:
             code=exc.code,
             title_id=exc.title_id,
             title_en=exc.title_en,
-            detail=exc.detail,
+            detail_id=exc.detail_id,
+            detail_en=exc.detail_en,
             errors=exc.errors,
         )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"field": _field_path(tuple(e.get("loc", ()))), "rule": e.get("type", "invalid"), "message": e.get("msg", "")}
-            for e in exc.errors()
-        ]
-        fields = ", ".join(sorted({e["field"] for e in errors}))
+        errors = []
+        for e in exc.errors():
+            rule = e.get("type", "invalid")
+            message_en = e.get("msg", "")
+            errors.append(FieldError(_field_path(tuple(e.get("loc", ()))), rule, _RULES_ID.get(rule, message_en), message_en))
+        fields = ", ".join(sorted({e.field for e in errors}))
         return problem(
             request,
             status=422,
             code="validation-error",
             title_id="Isian tidak valid",
             title_en="Invalid input",
-            detail=f"Invalid fields: {fields}",
+            detail_id=f"Isian tidak valid: {fields}",
+            detail_en=f"Invalid fields: {fields}",
             errors=errors,
         )
 
@@ -83,7 +118,8 @@ def install_error_handlers(app: FastAPI) -> None:
             code=f"http-{exc.status_code}",
             title_id="Permintaan gagal",
             title_en="Request failed",
-            detail=str(exc.detail),
+            detail_id=str(exc.detail),
+            detail_en=str(exc.detail),
             headers=dict(exc.headers or {}),
         )
 
@@ -96,5 +132,6 @@ def install_error_handlers(app: FastAPI) -> None:
             code="internal-error",
             title_id="Terjadi kesalahan pada server",
             title_en="Internal server error",
-            detail="The error was logged with the request's correlation id.",
+            detail_id="Kesalahan telah dicatat dengan correlation id permintaan ini.",
+            detail_en="The error was logged with the request's correlation id.",
         )

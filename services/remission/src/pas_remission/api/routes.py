@@ -37,7 +37,7 @@ async def get_facility(upt_code: str, db: DatabaseDep) -> FacilityOut:
         repo = FacilityRepository(session)
         facility = await repo.get(upt_code)
         if facility is None:
-            raise NotFound(f"UPT {upt_code} is not registered.")
+            raise NotFound(id=f"UPT {upt_code} belum terdaftar.", en=f"UPT {upt_code} is not registered.")
         population = await repo.population(upt_code)
     return FacilityOut(
         upt_code=facility.upt_code,
@@ -61,7 +61,7 @@ async def get_inmate(inmate_id: str, db: DatabaseDep) -> InmateOut:
     async with db.sessions() as session:
         inmate = await InmateRepository(session).get(inmate_id)
     if inmate is None:
-        raise NotFound(f"Inmate {inmate_id} is not in the register.")
+        raise NotFound(id=f"WBP {inmate_id} tidak ada dalam register.", en=f"Inmate {inmate_id} is not in the register.")
     return _inmate_out(inmate)
 
 

@@ -20,7 +20,7 @@ async def register_facility(db: Database, cmd: RegisterFacility, *, actor: str) 
     async with UnitOfWork(db, actor=actor) as uow:
         repo = FacilityRepository(uow.session)
         if await repo.get(cmd.upt_code) is not None:
-            raise Conflict(f"UPT {cmd.upt_code} is already registered.")
+            raise Conflict(id=f"UPT {cmd.upt_code} sudah terdaftar.", en=f"UPT {cmd.upt_code} is already registered.")
         await repo.add(facility)
         uow.emit(
             FacilityRegistered(**facility_row(facility)),
@@ -44,10 +44,18 @@ async def admit_inmate(db: Database, cmd: AdmitInmate, *, actor: str, clock: Clo
     async with UnitOfWork(db, actor=actor) as uow:
         facility = await FacilityRepository(uow.session).get(cmd.upt_code)
         if facility is None:
-            raise RuleViolation("upt_code", "facility-registered", f"UPT {cmd.upt_code} is not registered.")
+            raise RuleViolation(
+                "upt_code",
+                "facility-registered",
+                id=f"UPT {cmd.upt_code} belum terdaftar.",
+                en=f"UPT {cmd.upt_code} is not registered.",
+            )
         inmates = InmateRepository(uow.session)
         if await inmates.register_number_taken(cmd.upt_code, cmd.register_number):
-            raise Conflict(f"Register number {cmd.register_number} is already used in {cmd.upt_code}.")
+            raise Conflict(
+                id=f"Nomor register {cmd.register_number} sudah dipakai di {cmd.upt_code}.",
+                en=f"Register number {cmd.register_number} is already used in {cmd.upt_code}.",
+            )
         inmate = Inmate.admit(
             inmate_id=new_id(),
             register_number=cmd.register_number,
@@ -69,7 +77,9 @@ async def release_inmate(db: Database, cmd: ReleaseInmate, *, actor: str, clock:
         inmates = InmateRepository(uow.session)
         inmate = await inmates.get(cmd.inmate_id)
         if inmate is None:
-            raise NotFound(f"Inmate {cmd.inmate_id} is not in the register.")
+            raise NotFound(
+                id=f"WBP {cmd.inmate_id} tidak ada dalam register.", en=f"Inmate {cmd.inmate_id} is not in the register."
+            )
         facility = await FacilityRepository(uow.session).get(inmate.upt_code)
         if facility is None:  # the register only admits into registered facilities
             raise RuntimeError(f"inmate {inmate.inmate_id} is in unknown UPT {inmate.upt_code}")

@@ -35,8 +35,13 @@ class Facility:
 
     def __post_init__(self) -> None:
         if self.capacity < 0:
-            raise RuleViolation("capacity", "non-negative", "Capacity cannot be negative.")
+            raise RuleViolation(
+                "capacity", "non-negative", id="Kapasitas tidak boleh negatif.", en="Capacity cannot be negative."
+            )
         if self.upt_type is UptType.BAPAS and self.capacity != 0:
             raise RuleViolation(
-                "capacity", "bapas-holds-no-inmates", "A Bapas supervises clients in the community; its capacity is 0."
+                "capacity",
+                "bapas-holds-no-inmates",
+                id="Bapas membimbing klien di masyarakat; kapasitasnya 0.",
+                en="A Bapas supervises clients in the community; its capacity is 0.",
             )

@@ -60,9 +60,19 @@ class Inmate:
         today: date,
     ) -> "Inmate":
         if admitted_on > today:
-            raise RuleViolation("admitted_on", "not-in-future", "The admission date cannot be in the future.")
+            raise RuleViolation(
+                "admitted_on",
+                "not-in-future",
+                id="Tanggal masuk tidak boleh di masa depan.",
+                en="The admission date cannot be in the future.",
+            )
         if birth_date >= admitted_on:
-            raise RuleViolation("birth_date", "before-admission", "The birth date must be before the admission date.")
+            raise RuleViolation(
+                "birth_date",
+                "before-admission",
+                id="Tanggal lahir harus sebelum tanggal masuk.",
+                en="The birth date must be before the admission date.",
+            )
         inmate = cls(inmate_id, register_number, upt_code, kanwil_code, custody_status, birth_date, admitted_on)
         inmate.events.append(
             InmateAdmitted(
@@ -78,11 +88,24 @@ class Inmate:
 
     def release(self, *, on: date, reason: ReleaseReason, today: date) -> None:
         if self.released_on is not None:
-            raise Conflict(f"Inmate {self.inmate_id} was already released on {self.released_on.isoformat()}.")
+            raise Conflict(
+                id=f"WBP {self.inmate_id} sudah bebas pada {self.released_on.isoformat()}.",
+                en=f"Inmate {self.inmate_id} was already released on {self.released_on.isoformat()}.",
+            )
         if on < self.admitted_on:
-            raise RuleViolation("released_on", "not-before-admission", "The release date cannot be before the admission date.")
+            raise RuleViolation(
+                "released_on",
+                "not-before-admission",
+                id="Tanggal bebas tidak boleh sebelum tanggal masuk.",
+                en="The release date cannot be before the admission date.",
+            )
         if on > today:
-            raise RuleViolation("released_on", "not-in-future", "A release is recorded when it happens, not ahead of time.")
+            raise RuleViolation(
+                "released_on",
+                "not-in-future",
+                id="Pembebasan dicatat saat terjadi, bukan sebelumnya.",
+                en="A release is recorded when it happens, not ahead of time.",
+            )
         self.released_on = on
         self.release_reason = reason
         self.events.append(InmateReleased(inmate_id=self.inmate_id, upt_code=self.upt_code, released_on=on, reason=reason.value))
