@@ -11,12 +11,12 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
 fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 stamp=.venv/.deps-stamp
-want=$(cat requirements-dev.txt shared/pyproject.toml services/*/pyproject.toml | sha256sum | cut -d' ' -f1)
+want=$(cat constraints.txt requirements-dev.txt shared/pyproject.toml services/*/pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  .venv/bin/pip install -q --upgrade pip
   args=(-e shared)
   for svc in services/*/; do args+=(-e "$svc"); done
-  .venv/bin/pip install -q -r requirements-dev.txt "${args[@]}"
+  # constraints.txt pins every transitive dependency too, so each machine gets the same set.
+  .venv/bin/pip install -q -c constraints.txt -r requirements-dev.txt "${args[@]}"
   echo "$want" > "$stamp"
 fi
 echo "virtualenv ready: .venv"
