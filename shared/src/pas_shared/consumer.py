@@ -18,7 +18,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from pydantic import BaseModel, ValidationError
@@ -34,7 +34,20 @@ from pas_shared.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[UnitOfWork, Envelope, Any], Awaitable[None]]
+P = TypeVar("P", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Received(Generic[P]):
+    """An event as a handler gets it: the envelope and the validated payload."""
+
+    envelope: Envelope
+    data: P
+
+
+# Handlers take a run of consecutive events of one type, so a projection can apply a whole
+# batch in a few statements; the run may hold a single event.
+Handler = Callable[[UnitOfWork, list[Received[Any]]], Awaitable[None]]
 
 
 @dataclass
@@ -181,17 +194,20 @@ class ConsumerRunner:
         async with UnitOfWork(self.db, actor=f"consumer:{self.sub.name}") as uow:
             stmt = dialect_insert(inbox).values(rows).on_conflict_do_nothing().returning(inbox.c.source, inbox.c.event_id)
             fresh = {(r.source, r.event_id) for r in (await uow.session.execute(stmt)).all()}
-            applied = 0
+            new: list[_Item] = []
             for item in items:
                 key = (item.envelope.source, item.envelope.id)
-                if key not in fresh:
-                    continue
-                fresh.discard(key)  # the same event twice in one batch is applied once
-                # Events this handler emits carry the same correlation id and trace.
-                token = correlation_id.set(item.envelope.correlationid or item.envelope.id)
-                trace_token = trace_parent.set(child_traceparent(item.envelope.traceparent))
+                if key in fresh:
+                    fresh.discard(key)  # the same event twice in one batch is applied once
+                    new.append(item)
+            for run in _runs(new):
+                first = run[0].envelope
+                # Events a handler emits carry the correlation id and trace of what caused them
+                # (UnitOfWork.emit(cause=...) sets them per event; this is the default).
+                token = correlation_id.set(first.correlationid or first.id)
+                trace_token = trace_parent.set(child_traceparent(first.traceparent))
                 try:
-                    await item.handler(uow, item.envelope, item.payload)
+                    await run[0].handler(uow, [Received(i.envelope, i.payload) for i in run])
                 except Exception as exc:
                     if _is_transient(exc):
                         raise
@@ -199,7 +215,7 @@ class ConsumerRunner:
                 finally:
                     correlation_id.reset(token)
                     trace_parent.reset(trace_token)
-                applied += 1
+            applied = len(new)
         self.metrics.events_consumed.labels(self.sub.name).inc(applied)
         self.metrics.events_duplicate.labels(self.sub.name).inc(len(items) - applied)
 
@@ -239,6 +255,17 @@ class ConsumerRunner:
             "message sent to dead-letter topic",
             extra={"topic": record.topic, "partition": record.partition, "offset": record.offset, "error": error[:500]},
         )
+
+
+def _runs(items: list[_Item]) -> list[list[_Item]]:
+    """Consecutive events of the same type, in order (order across types is kept)."""
+    runs: list[list[_Item]] = []
+    for item in items:
+        if runs and runs[-1][0].envelope.type == item.envelope.type and runs[-1][0].handler is item.handler:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
 
 
 class _HandlerFailed(Exception):

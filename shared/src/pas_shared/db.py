@@ -35,7 +35,7 @@ from sqlalchemy.types import TypeDecorator
 from pas_shared.events.catalog import CATALOG
 from pas_shared.events.envelope import Envelope
 from pas_shared.ids import new_id
-from pas_shared.logging import correlation_id, trace_parent
+from pas_shared.logging import child_traceparent, correlation_id, trace_parent
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -198,10 +198,12 @@ class UnitOfWork:
         uptcode: str = "",
         kanwilcode: str = "",
         time: datetime | None = None,
+        cause: Envelope | None = None,
     ) -> Envelope:
         """Record an event to publish; its type follows from the payload's class. It is
         written to the outbox in this transaction, so it is published if and only if the
-        transaction commits."""
+        transaction commits. `cause`: the event that led to this one (its correlation id and
+        trace are carried on)."""
         event_type = CATALOG.for_payload(type(data))
         envelope = Envelope(
             id=new_id(),
@@ -212,8 +214,8 @@ class UnitOfWork:
             dataschema=event_type.dataschema,
             uptcode=uptcode,
             kanwilcode=kanwilcode,
-            correlationid=correlation_id.get() or "",
-            traceparent=trace_parent.get() or "",
+            correlationid=(cause.correlationid or cause.id) if cause else (correlation_id.get() or ""),
+            traceparent=child_traceparent(cause.traceparent) if cause else (trace_parent.get() or ""),
             data=data.model_dump(mode="json"),
         )
         self._outbox_rows.append(

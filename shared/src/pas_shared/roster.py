@@ -5,17 +5,17 @@ service reads another's tables). The per-UPT headcount is maintained incremental
 also shows at once if an event were ever applied twice.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 from fastapi import APIRouter
-from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, insert, select, update
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pas_shared.api import DatabaseDep
-from pas_shared.consumer import Subscription
+from pas_shared.consumer import Received, Subscription
 from pas_shared.db import UnitOfWork
-from pas_shared.events.envelope import Envelope
 from pas_shared.events.remission import INMATE_ADMITTED, INMATE_RELEASED, InmateAdmitted, InmateReleased
 
 
@@ -51,32 +51,45 @@ def roster_subscription(service: str, tables: RosterTables) -> Subscription:
     sub = Subscription(name=f"{service}.roster")
     roster, headcount = tables.roster, tables.headcount
 
-    @sub.on(INMATE_ADMITTED)
-    async def admitted(uow: UnitOfWork, envelope: Envelope, event: InmateAdmitted) -> None:
+    async def add_to_headcount(uow: UnitOfWork, deltas: Counter[tuple[str, str]]) -> None:
+        dialect_insert = postgresql.insert if uow.db.is_postgres else sqlite.insert
+        stmt = dialect_insert(headcount).values(
+            [{"upt_code": upt, "kanwil_code": kanwil, "population": n} for (upt, kanwil), n in sorted(deltas.items())]
+        )
         await uow.session.execute(
-            insert(roster).values(
-                inmate_id=event.inmate_id,
-                upt_code=event.upt_code,
-                kanwil_code=event.kanwil_code,
-                custody_status=event.custody_status.value,
-                is_child=event.is_child,
-                admitted_on=event.admitted_on,
+            stmt.on_conflict_do_update(
+                index_elements=[headcount.c.upt_code], set_={"population": headcount.c.population + stmt.excluded.population}
             )
         )
-        dialect_insert = postgresql.insert if uow.db.is_postgres else sqlite.insert
-        stmt = dialect_insert(headcount).values(upt_code=event.upt_code, kanwil_code=event.kanwil_code, population=1)
+
+    @sub.on(INMATE_ADMITTED)
+    async def admitted(uow: UnitOfWork, events: list[Received[InmateAdmitted]]) -> None:
         await uow.session.execute(
-            stmt.on_conflict_do_update(index_elements=[headcount.c.upt_code], set_={"population": headcount.c.population + 1})
+            insert(roster),
+            [
+                {
+                    "inmate_id": e.data.inmate_id,
+                    "upt_code": e.data.upt_code,
+                    "kanwil_code": e.data.kanwil_code,
+                    "custody_status": e.data.custody_status.value,
+                    "is_child": e.data.is_child,
+                    "admitted_on": e.data.admitted_on,
+                }
+                for e in events
+            ],
         )
+        await add_to_headcount(uow, Counter((e.data.upt_code, e.data.kanwil_code) for e in events))
 
     @sub.on(INMATE_RELEASED)
-    async def released(uow: UnitOfWork, envelope: Envelope, event: InmateReleased) -> None:
+    async def released(uow: UnitOfWork, events: list[Received[InmateReleased]]) -> None:
         await uow.session.execute(
-            update(roster).where(roster.c.inmate_id == event.inmate_id).values(released_on=event.released_on)
+            update(roster).where(roster.c.inmate_id == bindparam("b_inmate_id")).values(released_on=bindparam("b_released_on")),
+            [{"b_inmate_id": e.data.inmate_id, "b_released_on": e.data.released_on} for e in events],
         )
-        await uow.session.execute(
-            update(headcount).where(headcount.c.upt_code == event.upt_code).values(population=headcount.c.population - 1)
-        )
+        for upt, n in sorted(Counter(e.data.upt_code for e in events).items()):
+            await uow.session.execute(
+                update(headcount).where(headcount.c.upt_code == upt).values(population=headcount.c.population - n)
+            )
 
     return sub
 
