@@ -107,6 +107,10 @@ class ConsumerRunner:
         self.max_attempts = max_attempts
         self.backoff = backoff_seconds
         self.consumer: AIOKafkaConsumer | None = None
+        # Built once: compiling a fresh multi-row statement per batch cost half the consumer's CPU.
+        dialect_insert = postgresql.insert if db.is_postgres else sqlite.insert
+        inbox = db.tables.inbox
+        self._inbox_insert = dialect_insert(inbox).on_conflict_do_nothing().returning(inbox.c.source, inbox.c.event_id)
 
     def new_consumer(self) -> AIOKafkaConsumer:
         group_id = f"{self.namespace}pas.{self.sub.name}"
@@ -179,7 +183,6 @@ class ConsumerRunner:
                 delay = min(10.0, delay * 2)
 
     async def _apply(self, items: list[_Item]) -> None:
-        inbox = self.db.tables.inbox
         rows = [
             {
                 "consumer": self.sub.name,
@@ -190,10 +193,8 @@ class ConsumerRunner:
             }
             for i in items
         ]
-        dialect_insert = postgresql.insert if self.db.is_postgres else sqlite.insert
         async with UnitOfWork(self.db, actor=f"consumer:{self.sub.name}") as uow:
-            stmt = dialect_insert(inbox).values(rows).on_conflict_do_nothing().returning(inbox.c.source, inbox.c.event_id)
-            fresh = {(r.source, r.event_id) for r in (await uow.session.execute(stmt)).all()}
+            fresh = {(r.source, r.event_id) for r in (await uow.session.execute(self._inbox_insert, rows)).all()}
             new: list[_Item] = []
             for item in items:
                 key = (item.envelope.source, item.envelope.id)

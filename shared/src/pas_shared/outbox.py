@@ -26,6 +26,8 @@ from pas_shared.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
+COALESCE_SECONDS = 0.005
+
 
 class Relay:
     def __init__(
@@ -104,6 +106,9 @@ class Relay:
     async def _wait_for_work(self, timeout: float) -> None:
         try:
             await asyncio.wait_for(self.db.outbox_written.wait(), timeout)
+            # Let the commits arriving right behind this one join the round: under load one
+            # round then carries many events instead of one each.
+            await asyncio.sleep(COALESCE_SECONDS)
         except TimeoutError:
             pass
         self.db.outbox_written.clear()

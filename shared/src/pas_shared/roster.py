@@ -51,16 +51,18 @@ def roster_subscription(service: str, tables: RosterTables) -> Subscription:
     sub = Subscription(name=f"{service}.roster")
     roster, headcount = tables.roster, tables.headcount
 
-    async def add_to_headcount(uow: UnitOfWork, deltas: Counter[tuple[str, str]]) -> None:
-        dialect_insert = postgresql.insert if uow.db.is_postgres else sqlite.insert
+    upserts = {}
+    for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert)):
         stmt = dialect_insert(headcount).values(
-            [{"upt_code": upt, "kanwil_code": kanwil, "population": n} for (upt, kanwil), n in sorted(deltas.items())]
+            upt_code=bindparam("h_upt"), kanwil_code=bindparam("h_kanwil"), population=bindparam("h_n")
         )
-        await uow.session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[headcount.c.upt_code], set_={"population": headcount.c.population + stmt.excluded.population}
-            )
+        upserts[name] = stmt.on_conflict_do_update(
+            index_elements=[headcount.c.upt_code], set_={"population": headcount.c.population + stmt.excluded.population}
         )
+
+    async def add_to_headcount(uow: UnitOfWork, deltas: Counter[tuple[str, str]]) -> None:
+        rows = [{"h_upt": upt, "h_kanwil": kanwil, "h_n": n} for (upt, kanwil), n in sorted(deltas.items())]
+        await uow.session.execute(upserts[uow.db.engine.dialect.name], rows)
 
     @sub.on(INMATE_ADMITTED)
     async def admitted(uow: UnitOfWork, events: list[Received[InmateAdmitted]]) -> None:

@@ -31,7 +31,7 @@ class ServiceSettings(BaseSettings):
         default=5, ge=1, le=50, description="Tries of a failing handler before the message goes to the DLQ."
     )
     consumer_backoff_seconds: float = Field(default=0.2, gt=0, le=60)
-    consumer_batch_size: int = Field(default=500, ge=1, le=10_000)
+    consumer_batch_size: int = Field(default=2000, ge=1, le=10_000)
     topic_partitions: int = Field(default=3, ge=1, le=1000)
     topic_replication: int = Field(default=1, ge=1, le=10)
     log_level: str = Field(default="INFO")
