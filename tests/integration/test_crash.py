@@ -48,7 +48,7 @@ async def test_killed_while_publishing_and_while_consuming(platform: Platform, t
     """Kill the relay mid-drain (some rows published, not yet marked sent) and the consumer
     mid-stream (some events applied, offsets not yet committed), repeatedly."""
     await platform.create_databases("remission", "security")
-    total = 400
+    total = 1000
     remission = ServiceProcess(platform, "remission", tmp_path, relay_batch_size=20)
     security = ServiceProcess(platform, "security", tmp_path, consumer_batch_size=10)
     try:
@@ -62,9 +62,10 @@ async def test_killed_while_publishing_and_while_consuming(platform: Platform, t
         await remission.wait_healthy()
         await security.wait_healthy()
         kills = 0
-        for _ in range(4):
-            await asyncio.sleep(0.7)
-            if await headcount(platform) >= total:
+        seen = 0
+        for _ in range(3):
+            seen = await _next_progress(platform, seen)  # kill as soon as the consumer moves
+            if seen >= total:
                 break
             remission.kill()
             security.kill()
@@ -83,3 +84,13 @@ async def test_killed_while_publishing_and_while_consuming(platform: Platform, t
     finally:
         remission.stop()
         security.stop()
+
+
+async def _next_progress(platform: Platform, seen: int, timeout: float = 60) -> int:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        now = await headcount(platform)
+        if now > seen:
+            return now
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"no progress past {seen} events in {timeout}s")
