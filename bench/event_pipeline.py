@@ -362,7 +362,9 @@ async def worker_relay(cfg: dict[str, Any]) -> None:
     from pas_shared.metrics import Metrics
     from pas_shared.outbox import Relay
 
-    s = Settings(database_url=cfg["database_url"], kafka_bootstrap=cfg["bootstrap"], kafka_namespace=cfg["namespace"])
+    s = Settings(
+        **cfg["settings"], database_url=cfg["database_url"], kafka_bootstrap=cfg["bootstrap"], kafka_namespace=cfg["namespace"]
+    )
     configure_logging(s.service_name, s.log_level, s.log_json)
     db = Database(s.database_url, tables)
     metrics = Metrics(s.service_name)
@@ -405,7 +407,9 @@ async def worker_consumer(cfg: dict[str, Any]) -> None:
     from pas_shared.metrics import Metrics
     from pas_shared.roster import roster_subscription
 
-    s = Settings(database_url=cfg["database_url"], kafka_bootstrap=cfg["bootstrap"], kafka_namespace=cfg["namespace"])
+    s = Settings(
+        **cfg["settings"], database_url=cfg["database_url"], kafka_bootstrap=cfg["bootstrap"], kafka_namespace=cfg["namespace"]
+    )
     configure_logging(s.service_name, s.log_level, s.log_json)
     db = Database(s.database_url, tables)
     metrics = Metrics(s.service_name)
@@ -461,7 +465,9 @@ def run_worker(role: str, cfg: dict[str, Any]) -> int:
         with contextlib.suppress(asyncio.CancelledError):
             await WORKERS[role](cfg)
 
-    profiler = cProfile.Profile() if cfg.get("profile") else None
+    # CPU time, not wall time: on a shared 2-core host, wall time would charge whatever frame
+    # was running when the process was descheduled.
+    profiler = cProfile.Profile(time.process_time) if cfg.get("profile") else None
     try:
         if profiler:
             profiler.enable()
@@ -627,8 +633,16 @@ async def bench_drain(opts: argparse.Namespace, ctx: Context) -> dict[str, Any]:
         raise RuntimeError(f"(b) expected {opts.events} unsent outbox rows, found {unsent_before}")
 
     common = {"bootstrap": opts.kafka, "namespace": ns}
-    consumer = Worker("consumer", common | {"database_url": sec_url, "profile": ctx.profile_path("consumer")}, ctx.workdir)
-    relay = Worker("relay", common | {"database_url": rem_url, "profile": ctx.profile_path("relay")}, ctx.workdir)
+    consumer = Worker(
+        "consumer",
+        common | {"database_url": sec_url, "settings": opts.security_setting, "profile": ctx.profile_path("consumer")},
+        ctx.workdir,
+    )
+    relay = Worker(
+        "relay",
+        common | {"database_url": rem_url, "settings": opts.remission_setting, "profile": ctx.profile_path("relay")},
+        ctx.workdir,
+    )
     ctx.workers += [consumer, relay]
     await consumer.start()
     await relay.start()
@@ -832,20 +846,13 @@ class ServiceProc:
     def start(self) -> None:
         env = os.environ | {f"{self.prefix}{k.upper()}": str(v) for k, v in self.env.items()}
         with self.log_path.open("ab") as log_file:
-            profiler = ["-m", "cProfile", "-o", self.profile] if self.profile else []
+            if self.profile:  # the same server, inside cProfile with a CPU-time clock
+                command = [sys.executable, str(SELF), "_serve", self.module, str(self.port), self.profile]
+            else:
+                command = [sys.executable, "-m", "uvicorn", f"{self.module}.main:create", "--factory"]
+                command += ["--host", "127.0.0.1", "--port", str(self.port)]
             self.proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    *profiler,
-                    "-m",
-                    "uvicorn",
-                    f"{self.module}.main:create",
-                    "--factory",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                ],
+                command,
                 env=env,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
@@ -992,13 +999,15 @@ async def run_load(
     `connections` are in flight, so a slow service makes requests wait (measured from their due
     time) rather than lowering the offered rate. Requests still waiting for a connection
     `grace` seconds after the last one was due are not sent (returned as abandoned), which
-    bounds the run when the service cannot keep up."""
+    bounds the run when the service cannot keep up; so are warm-up requests still waiting when
+    the measured window opens, so that window starts without the warm-up's backlog."""
     queue: asyncio.Queue[Request | None] = asyncio.Queue()
     done: list[Request] = []
     abandoned: list[Request] = []
     lags: list[float] = []
     t0 = now() + 0.2
     cutoff = t0 + len(bodies) / rate + grace
+    window_opens = t0 + warmup_count / rate
 
     async def scheduler() -> None:
         i = 0
@@ -1017,7 +1026,7 @@ async def run_load(
         conn = HttpConn("127.0.0.1", port)
         try:
             while (req := await queue.get()) is not None:
-                if now() > cutoff:
+                if now() > (cutoff if req.measured else window_opens):
                     abandoned.append(req)
                     continue
                 req.sent = now()
@@ -1047,10 +1056,16 @@ async def bench_latency(opts: argparse.Namespace, ctx: Context) -> dict[str, Any
     await create_databases(opts.pg, [rem_db, sec_db])
     base = {"kafka_bootstrap": opts.kafka, "kafka_namespace": ns, "log_json": True}
     remission = ServiceProc(
-        "remission", base | {"database_url": f"{opts.pg}/{rem_db}"}, ctx.workdir, ctx.profile_path("remission-service")
+        "remission",
+        opts.remission_setting | base | {"database_url": f"{opts.pg}/{rem_db}"},
+        ctx.workdir,
+        ctx.profile_path("remission-service"),
     )
     security = ServiceProc(
-        "security", base | {"database_url": f"{opts.pg}/{sec_db}"}, ctx.workdir, ctx.profile_path("security-service")
+        "security",
+        opts.security_setting | base | {"database_url": f"{opts.pg}/{sec_db}"},
+        ctx.workdir,
+        ctx.profile_path("security-service"),
     )
     ctx.services += [remission, security]
     remission.start()
@@ -1136,6 +1151,7 @@ async def bench_latency(opts: argparse.Namespace, ctx: Context) -> dict[str, Any
 
     measured = [r for r in requests if r.measured]
     measured_abandoned = [r for r in abandoned if r.measured]
+    warmup_abandoned = len(abandoned) - len(measured_abandoned)
     measured_ok = [r for r in measured if r.status == 201]
     errors = [r for r in requests if r.status != 201]
     from_201 = [watcher.seen[r.inmate_id] - r.answered for r in measured_ok if r.inmate_id in watcher.seen]
@@ -1164,6 +1180,7 @@ async def bench_latency(opts: argparse.Namespace, ctx: Context) -> dict[str, Any
         "requests": len(measured) + len(measured_abandoned),
         "sent": len(measured),
         "abandoned_unsent": len(measured_abandoned),
+        "warmup_abandoned_unsent": warmup_abandoned,
         "created_201": len(measured_ok),
         "errors": len(errors),
         "error_samples": [r.error or f"HTTP {r.status}" for r in errors[:5]],
@@ -1245,8 +1262,10 @@ class Context:
 def fmt(value: Any, unit: str = "", digits: int = 0) -> str:
     if value is None:
         return "-"
-    if unit == "ms":
+    if unit == "ms":  # value in seconds
         return f"{value * 1000:,.{digits}f} ms"
+    if unit == "ms.":  # value already in milliseconds
+        return f"{value:,.{digits}f} ms"
     return f"{value:,.{digits}f}{(' ' + unit) if unit else ''}"
 
 
@@ -1275,7 +1294,7 @@ def report(results: dict[str, Any]) -> list[str]:
             ("    rate per fifth of the drain", ", ".join(f"{s['events_per_s']:,.0f}" for s in drain["progress_rates"])),
             (
                 "    CPU per event: relay / consumer process",
-                f"{fmt(drain.get('relay_cpu_ms_per_event'), 'ms', 3)} / {fmt(drain.get('consumer_cpu_ms_per_event'), 'ms', 3)}",
+                " / ".join(fmt(drain.get(k), "ms.", 3) for k in ("relay_cpu_ms_per_event", "consumer_cpu_ms_per_event")),
             ),
             ("    host CPU busy (all cores)", busy_text(drain.get("host_cpu_busy"))),
         ]
@@ -1303,7 +1322,7 @@ def report(results: dict[str, Any]) -> list[str]:
             ("    outbox created_at → projection p99 / max", f"{fmt(fca['p99'], 'ms')} / {fmt(fca['max'], 'ms')}"),
             (
                 "    CPU: remission per request / security per event",
-                f"{fmt(lat.get('remission_cpu_ms_per_request'), 'ms', 2)} / {fmt(lat.get('security_cpu_ms_per_event'), 'ms', 2)}",
+                " / ".join(fmt(lat.get(k), "ms.", 2) for k in ("remission_cpu_ms_per_request", "security_cpu_ms_per_event")),
             ),
             ("    host CPU busy (all cores)", busy_text(lat.get("host_cpu_busy"))),
         ]
@@ -1357,9 +1376,6 @@ async def orchestrate(opts: argparse.Namespace) -> int:
     ctx.workdir.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     phases = set(opts.phases.split(","))
-    unknown = phases - {"raw", "drain", "latency"}
-    if unknown:
-        raise SystemExit(f"unknown phases: {sorted(unknown)}")
     results: dict[str, Any] = {
         "benchmark": "event_pipeline",
         "started_at": datetime.now(UTC).isoformat(),
@@ -1456,24 +1472,60 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--settle-seconds", type=float, default=60.0, help="(c) how long to wait for the last projections")
     p.add_argument("--phase-timeout", type=float, default=360.0, help="bound on (a) and on (b)'s drain, seconds")
     p.add_argument("--total-timeout", type=float, default=900.0, help="bound on the whole run, seconds")
+    for service in ("remission", "security"):
+        p.add_argument(
+            f"--{service}-setting",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help=f"override a {service} setting (e.g. relay_batch_size=2000, consumer_batch_size=1000) in (b) and (c); "
+            "default: the service's own defaults",
+        )
     p.add_argument("--keep-databases", action="store_true", help="do not drop the benchmark's databases")
     p.add_argument(
         "--profile",
         action="store_true",
-        help="run (a)'s consumer and (b)'s relay and consumer under cProfile; stats in bench/results/",
+        help="run (a)'s consumer, (b)'s relay and consumer and (c)'s services under cProfile (CPU time); stats in bench/results/",
     )
     p.add_argument("--profile-top", type=int, default=25, help="functions to print per profile")
     p.add_argument("--strict", action="store_true", help="exit 2 when a target is not met")
     opts = p.parse_args(argv)
     opts.workdir = os.path.abspath(opts.workdir)
+    unknown = set(opts.phases.split(",")) - {"raw", "drain", "latency"}
+    if unknown:
+        p.error(f"unknown phases {sorted(unknown)}; choose from raw, drain, latency")
+    for name in ("remission_setting", "security_setting"):
+        pairs = [item.split("=", 1) for item in getattr(opts, name)]
+        if any(len(pair) != 2 for pair in pairs):
+            p.error(f"--{name.replace('_', '-')} takes NAME=VALUE")
+        setattr(opts, name, {k.strip().lower(): v for k, v in pairs})
     if not opts.kafka or not opts.pg:
         p.error("--kafka and --pg are required (scripts/bench.sh starts a private Kafka and PostgreSQL and passes them)")
     return opts
 
 
+def serve_profiled(module: str, port: int, out: str) -> int:
+    """`uvicorn MODULE.main:create --factory` under cProfile (CPU time). uvicorn re-raises the
+    SIGINT it stopped on, which unwinds here as KeyboardInterrupt, so the stats get written."""
+    import uvicorn
+
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    try:
+        uvicorn.run(f"{module}.main:create", factory=True, host="127.0.0.1", port=port)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        profiler.disable()
+        profiler.dump_stats(out)
+    return 0
+
+
 def main(argv: Sequence[str]) -> int:
     if argv and argv[0] == "_worker":
         return run_worker(argv[1], json.loads(argv[2]))
+    if argv and argv[0] == "_serve":
+        return serve_profiled(argv[1], int(argv[2]), argv[3])
     logging.basicConfig(level=logging.INFO, format="%(asctime)s bench %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
