@@ -241,12 +241,11 @@ class Engine:
                 own == holiday,
                 f"religion {case.religion}: holiday {own}, occasion {holiday}",
             )
-        r.check(
-            "once-a-year",
-            rule.cite(),
-            all(g.on.year != on.year for g in same),
-            f"earlier {occasion.value} grants this year: {sum(g.on.year == on.year for g in same)}",
-        )
+        if occasion is Occasion.UMUM:
+            day = rule.values["occasion_month_day"]
+            r.check("occasion-date", rule.cite(), on.strftime("%m-%d") == day, f"{occasion.value} is granted on {day} (MM-DD)")
+        this_year = [g for g in case.grants if g.occasion is occasion and g.on.year == on.year]
+        r.check("once-a-year", rule.cite(), not this_year, f"{occasion.value} grants already in {on.year}: {len(this_year)}")
         if occasion is Occasion.DASAWARSA:
             amount = self._dasawarsa(case, rule, on, r)
         else:
@@ -255,7 +254,10 @@ class Engine:
         if not r.eligible or amount is None:
             return r
         r.amount = amount
-        after = subtract_span(release, amount)
+        # All grants together, months first then days (not the new grant on top of the old date).
+        expiration = self.expiration(case)
+        assert expiration is not None
+        after = subtract_span(expiration, self.granted(case, before=on).plus(amount))
         if after <= on:
             r.type = "II"
             released = on
@@ -305,8 +307,10 @@ class Engine:
     # -- integration rights -----------------------------------------------------------------
 
     def pembebasan_bersyarat(self, case: Case, on: date) -> RightResult:
-        rule = self.rules.in_force("pembebasan-bersyarat", on)
         r = RightResult(right="pb")
+        rule = self._rule_for("pembebasan-bersyarat", on, r)
+        if rule is None:
+            return r
         if not r.check(
             "sentence-not-life-or-death",
             UU_22_2022,
@@ -334,7 +338,8 @@ class Engine:
             case.programme_active,
             "programme followed" if case.programme_active else "programme not followed",
         )
-        if case.crime == "narkotika" and case.sentence.years >= rule.values["narkotika_min_sentence_years_needing_asimilasi"]:
+        long_sentence = case.sentence.total_months >= 12 * rule.values["narkotika_min_sentence_years_needing_asimilasi"]
+        if case.crime == "narkotika" and long_sentence:
             r.check(
                 "narkotika-asimilasi-first",
                 rule.cite(),
@@ -344,8 +349,10 @@ class Engine:
         return r
 
     def cuti_menjelang_bebas(self, case: Case, on: date) -> RightResult:
-        rule = self.rules.in_force("cuti-menjelang-bebas", on)
         r = RightResult(right="cmb")
+        rule = self._rule_for("cuti-menjelang-bebas", on, r)
+        if rule is None:
+            return r
         if not r.check(
             "sentence-not-life-or-death",
             UU_22_2022,
@@ -381,8 +388,10 @@ class Engine:
         return r
 
     def cuti_bersyarat(self, case: Case, on: date) -> RightResult:
-        rule = self.rules.in_force("cuti-bersyarat", on)
         r = RightResult(right="cb")
+        rule = self._rule_for("cuti-bersyarat", on, r)
+        if rule is None:
+            return r
         if not r.check(
             "sentence-not-life-or-death",
             UU_22_2022,
@@ -405,8 +414,10 @@ class Engine:
         return r
 
     def asimilasi(self, case: Case, on: date) -> RightResult:
-        rule = self.rules.in_force("asimilasi", on)
         r = RightResult(right="asimilasi")
+        rule = self._rule_for("asimilasi", on, r)
+        if rule is None:
+            return r
         excluded = case.sentence_kind.value in rule.values["excluded_sentences"]
         if not r.check("sentence-not-life-or-death", rule.cite(), not excluded, f"sentence: {case.sentence_kind.value}"):
             return r
@@ -417,6 +428,15 @@ class Engine:
         r.check("fraction-served", rule.cite(), on >= fraction_on, f"{p}/{q} served on {fraction_on.isoformat()}")
         self._clean_record(case, rule, on, "register_f_lookback_months", r)
         return r
+
+    def _rule_for(self, rule_id: str, on: date, r: Decision) -> RuleSet | None:
+        """The rule version in force on `on`; a date before any known version is a refusal that
+        says so, not a crash (e.g. PB asked about a 2015 date)."""
+        try:
+            return self.rules.in_force(rule_id, on)
+        except LookupError as exc:
+            r.check("rule-in-force", rule_id, False, str(exc))
+            return None
 
     def _fraction_long_enough(self, case: Case, rule: RuleSet, fraction_on: date, label: str, r: Decision) -> None:
         """The fraction itself must be at least N months of actual service (9 for PB and CMB)."""
