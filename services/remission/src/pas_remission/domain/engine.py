@@ -307,16 +307,8 @@ class Engine:
     # -- integration rights -----------------------------------------------------------------
 
     def pembebasan_bersyarat(self, case: Case, on: date) -> RightResult:
-        r = RightResult(right="pb")
-        rule = self._rule_for("pembebasan-bersyarat", on, r)
+        r, rule = self._open_right("pb", "pembebasan-bersyarat", case, on)
         if rule is None:
-            return r
-        if not r.check(
-            "sentence-not-life-or-death",
-            UU_22_2022,
-            case.sentence_kind is SentenceKind.TERM,
-            f"sentence: {case.sentence_kind.value}",
-        ):
             return r
         p, q = rule.fraction("fraction_served_child" if case.is_child else "fraction_served_adult")
         fraction_on = self.fraction_date(case, p, q)
@@ -349,16 +341,8 @@ class Engine:
         return r
 
     def cuti_menjelang_bebas(self, case: Case, on: date) -> RightResult:
-        r = RightResult(right="cmb")
-        rule = self._rule_for("cuti-menjelang-bebas", on, r)
+        r, rule = self._open_right("cmb", "cuti-menjelang-bebas", case, on)
         if rule is None:
-            return r
-        if not r.check(
-            "sentence-not-life-or-death",
-            UU_22_2022,
-            case.sentence_kind is SentenceKind.TERM,
-            f"sentence: {case.sentence_kind.value}",
-        ):
             return r
         p, q = rule.fraction("fraction_served")
         fraction_on = self.fraction_date(case, p, q)
@@ -388,16 +372,8 @@ class Engine:
         return r
 
     def cuti_bersyarat(self, case: Case, on: date) -> RightResult:
-        r = RightResult(right="cb")
-        rule = self._rule_for("cuti-bersyarat", on, r)
+        r, rule = self._open_right("cb", "cuti-bersyarat", case, on)
         if rule is None:
-            return r
-        if not r.check(
-            "sentence-not-life-or-death",
-            UU_22_2022,
-            case.sentence_kind is SentenceKind.TERM,
-            f"sentence: {case.sentence_kind.value}",
-        ):
             return r
         limit = rule.span("max_sentence")
         short = add_span(case.detention_start, case.sentence) <= add_span(case.detention_start, limit)
@@ -428,6 +404,17 @@ class Engine:
         r.check("fraction-served", rule.cite(), on >= fraction_on, f"{p}/{q} served on {fraction_on.isoformat()}")
         self._clean_record(case, rule, on, "register_f_lookback_months", r)
         return r
+
+    def _open_right(self, right: str, rule_id: str, case: Case, on: date) -> tuple[RightResult, RuleSet | None]:
+        """The rule in force and the first check every right makes: no life or death sentence."""
+        r = RightResult(right=right)
+        rule = self._rule_for(rule_id, on, r)
+        if rule is None:
+            return r, None
+        term = case.sentence_kind is SentenceKind.TERM
+        if not r.check("sentence-not-life-or-death", UU_22_2022, term, f"sentence: {case.sentence_kind.value}"):
+            return r, None
+        return r, rule
 
     def _rule_for(self, rule_id: str, on: date, r: Decision) -> RuleSet | None:
         """The rule version in force on `on`; a date before any known version is a refusal that
