@@ -950,6 +950,7 @@ def inmate_bodies(count: int, upts: list[tuple[str, str]], seed: int = 11) -> li
                     "custody_status": "narapidana" if i % 3 else "tahanan",
                     "birth_date": birth.isoformat(),
                     "admitted_on": admitted.isoformat(),
+                    "religion": "islam",
                 }
             ).encode()
         )

@@ -20,6 +20,11 @@ UPTS = [
 ]
 
 
+# Rough national shares, for synthetic data only.
+RELIGIONS = ["islam", "kristen", "katolik", "hindu", "buddha", "konghucu"]
+RELIGION_WEIGHTS = [87, 7, 3, 2, 0.7, 0.3]
+
+
 async def main(remission: str, gateway: str) -> int:
     rng = random.Random(2025)
     async with httpx.AsyncClient(base_url=remission, timeout=30) as client:
@@ -48,6 +53,7 @@ async def main(remission: str, gateway: str) -> int:
                         "custody_status": rng.choice(["tahanan", "narapidana", "narapidana"]),
                         "birth_date": (admitted - timedelta(days=rng.randrange(18 * 365, 60 * 365))).isoformat(),
                         "admitted_on": admitted.isoformat(),
+                        "religion": rng.choices(RELIGIONS, weights=RELIGION_WEIGHTS)[0],
                     }
                 )
         queue: asyncio.Queue[dict[str, str]] = asyncio.Queue()

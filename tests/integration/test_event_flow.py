@@ -24,6 +24,7 @@ def admission(n: int, upt_code: str = "LP-CIPINANG") -> dict[str, str]:
         "custody_status": "narapidana",
         "birth_date": "1990-05-01",
         "admitted_on": "2026-01-10",
+        "religion": "islam",
     }
 
 

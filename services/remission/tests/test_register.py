@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from pas_remission.domain.facility import Facility, TimeZone, UptType
-from pas_remission.domain.inmate import Inmate, ReleaseReason
+from pas_remission.domain.inmate import Inmate, ReleaseReason, Religion
 from pas_shared.errors import Conflict, RuleViolation
 from pas_shared.events.remission import CustodyStatus, InmateAdmitted, InmateReleased
 
@@ -19,6 +19,7 @@ def admit(**changes: object) -> Inmate:
         "custody_status": CustodyStatus.NARAPIDANA,
         "birth_date": date(1990, 1, 1),
         "admitted_on": date(2026, 1, 10),
+        "religion": Religion.ISLAM,
         "today": TODAY,
     } | changes
     return Inmate.admit(**values)  # type: ignore[arg-type]

@@ -121,10 +121,10 @@ class KafkaRuntime:
 def _consume(runner: ConsumerRunner) -> Callable[[], Awaitable[None]]:
     async def run() -> None:
         consumer = runner.new_consumer()
-        await until_done(f"consumer {runner.sub.name} start", consumer.start)
         try:
+            await until_done(f"consumer {runner.sub.name} start", consumer.start)
             await runner.run(consumer)
-        finally:
+        finally:  # also when cancelled while still starting
             runner.consumer = None
             await consumer.stop()
 

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from pas_remission.adapters.tables import platform
 from pas_remission.api.routes import router
+from pas_remission.app.facts import eligibility_facts
 from pas_remission.settings import Settings
 from pas_shared.service import ServiceSpec, create_app
 
@@ -21,5 +22,6 @@ def create(settings: Settings | None = None) -> FastAPI:
             root=SERVICE_ROOT,
             tables=platform,
             routers=[router],
+            subscriptions=[eligibility_facts],
         )
     )

@@ -1,3 +1,4 @@
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from pas_shared.settings import ServiceSettings
@@ -8,3 +9,8 @@ class Settings(ServiceSettings):
 
     service_name: str = "remission"
     port: int = 8003
+    assume_programme_and_risk_met: bool = Field(
+        default=False,
+        description="Treat 'active in the programme' and 'risk reduced' as met until the rehabilitation "
+        "service publishes those facts (issue 5). Off: remission is refused for want of them.",
+    )

@@ -5,6 +5,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from pas_security.adapters.tables import platform, roster
+from pas_security.api.routes import router
 from pas_security.settings import Settings
 from pas_shared.roster import roster_router, roster_subscription
 from pas_shared.service import ServiceSpec, create_app
@@ -21,7 +22,7 @@ def create(settings: Settings | None = None) -> FastAPI:
             description="Incidents and escapes, discipline (Register F), SOP audits, officer training, searches.",
             root=SERVICE_ROOT,
             tables=platform,
-            routers=[roster_router(roster)],
+            routers=[roster_router(roster), router],
             subscriptions=[roster_subscription(settings.service_name, roster)],
         )
     )

@@ -48,3 +48,29 @@ class InmateReleased(Payload):
 FACILITY_REGISTERED = event_type("remission", "facility", "registered", 1, FacilityRegistered)
 INMATE_ADMITTED = event_type("remission", "inmate", "admitted", 1, InmateAdmitted)
 INMATE_RELEASED = event_type("remission", "inmate", "released", 1, InmateReleased)
+
+
+class InmateSentenced(Payload):
+    inmate_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    sentence_kind: str = Field(pattern=r"^(term|life|death)$")
+    verdict_final_on: date
+    expiration: date | None = Field(description="Expiration date before any remission; none for life or death.")
+
+
+class RemissionGranted(Payload):
+    grant_id: str = Field(min_length=1)
+    batch_id: str = Field(min_length=1)
+    inmate_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    occasion: str = Field(description="remisi-umum, remisi-khusus:<holiday> or remisi-dasawarsa")
+    granted_on: date
+    months: int = Field(ge=0)
+    days: int = Field(ge=0)
+    remission_type: str = Field(pattern=r"^(I|II)$")
+    decree_number: str = Field(min_length=1)
+    release_on: date
+
+
+INMATE_SENTENCED = event_type("remission", "inmate", "sentenced", 1, InmateSentenced)
+REMISSION_GRANTED = event_type("remission", "remission", "granted", 1, RemissionGranted)

@@ -29,5 +29,35 @@ inmates = Table(
     Column("released_on", Date, nullable=True),
     Column("release_reason", String(32), nullable=True),
     Column("is_child", Boolean, nullable=False),
+    Column("religion", String(16), nullable=False),
+    Column("verdict_final_on", Date, nullable=True),
+    Column("sentence_kind", String(8), nullable=True),
+    Column("sentence_years", Integer, nullable=True),
+    Column("sentence_months", Integer, nullable=True),
+    Column("sentence_days", Integer, nullable=True),
+    Column("fine_substitute_months", Integer, nullable=True),
+    Column("fine_substitute_days", Integer, nullable=True),
+    Column("crime", String(32), nullable=True),
     UniqueConstraint("upt_code", "register_number"),
+)
+
+# Register F entries, from security's discipline events (the eligibility facts remission keeps).
+register_f = Table(
+    "register_f",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("inmate_id", String(36), nullable=False, index=True),
+    Column("sanctioned_on", Date, nullable=False),
+    Column("annulled_on", Date, nullable=True),
+)
+
+remission_grants = Table(
+    "remission_grants",
+    metadata,
+    Column("grant_id", String(36), primary_key=True),
+    Column("inmate_id", String(36), nullable=False, index=True),
+    Column("occasion", String(32), nullable=False),
+    Column("granted_on", Date, nullable=False),
+    Column("months", Integer, nullable=False),
+    Column("days", Integer, nullable=False),
 )

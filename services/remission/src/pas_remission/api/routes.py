@@ -1,14 +1,37 @@
-from fastapi import APIRouter, status
+from datetime import date
+from enum import StrEnum
+
+from fastapi import APIRouter, Request, status
 
 from pas_remission.adapters.repository import FacilityRepository, InmateRepository
-from pas_remission.api.schemas import FacilityIn, FacilityOut, InmateIn, InmateOut, ReleaseIn
-from pas_remission.app import handlers
-from pas_remission.app.commands import AdmitInmate, RegisterFacility, ReleaseInmate
-from pas_remission.domain.inmate import Inmate
+from pas_remission.api.schemas import (
+    FacilityIn,
+    FacilityOut,
+    InmateIn,
+    InmateOut,
+    ReleaseIn,
+    RemissionCheckOut,
+    SpanOut,
+    StepOut,
+    VerdictIn,
+)
+from pas_remission.app import handlers, queries
+from pas_remission.app.commands import AdmitInmate, RecordVerdict, RegisterFacility, ReleaseInmate
+from pas_remission.domain.calendar import NO_TIME, Span
+from pas_remission.domain.engine import Occasion, SentenceKind
+from pas_remission.domain.inmate import Inmate, Verdict, inmate_not_found
 from pas_shared.api import ActorDep, ClockDep, DatabaseDep
 from pas_shared.errors import NotFound
 
 router = APIRouter(prefix="/api/v1")
+
+
+class Holiday(StrEnum):
+    IDUL_FITRI = "idul-fitri"
+    NATAL = "natal"
+    NYEPI = "nyepi"
+    WAISAK = "waisak"
+    IMLEK = "imlek"
 
 
 def _inmate_out(inmate: Inmate) -> InmateOut:
@@ -20,6 +43,7 @@ def _inmate_out(inmate: Inmate) -> InmateOut:
         custody_status=inmate.custody_status,
         is_child=inmate.is_child,
         admitted_on=inmate.admitted_on,
+        religion=inmate.religion,
         released_on=inmate.released_on,
         release_reason=inmate.release_reason,
     )
@@ -61,7 +85,7 @@ async def get_inmate(inmate_id: str, db: DatabaseDep) -> InmateOut:
     async with db.sessions() as session:
         inmate = await InmateRepository(session).get(inmate_id)
     if inmate is None:
-        raise NotFound(id=f"WBP {inmate_id} tidak ada dalam register.", en=f"Inmate {inmate_id} is not in the register.")
+        raise inmate_not_found(inmate_id)
     return _inmate_out(inmate)
 
 
@@ -69,3 +93,51 @@ async def get_inmate(inmate_id: str, db: DatabaseDep) -> InmateOut:
 async def release_inmate(inmate_id: str, body: ReleaseIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> InmateOut:
     cmd = ReleaseInmate(inmate_id=inmate_id, released_on=body.released_on, reason=body.reason)
     return _inmate_out(await handlers.release_inmate(db, cmd, actor=actor, clock=clock))
+
+
+@router.put("/inmates/{inmate_id}/verdict", operation_id="recordVerdict", tags=["inmates"])
+async def record_verdict(inmate_id: str, body: VerdictIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> InmateOut:
+    sentence = body.sentence
+    verdict = Verdict(
+        final_on=body.verdict_final_on,
+        sentence_kind=sentence.kind,
+        sentence=Span(sentence.years, sentence.months, sentence.days) if sentence.kind is SentenceKind.TERM else NO_TIME,
+        fine_substitute=Span(body.fine_substitute.years, body.fine_substitute.months, body.fine_substitute.days),
+        crime=body.crime,
+    )
+    inmate = await handlers.record_verdict(db, RecordVerdict(inmate_id=inmate_id, verdict=verdict), actor=actor, clock=clock)
+    return _inmate_out(inmate)
+
+
+@router.get("/inmates/{inmate_id}/remission", operation_id="checkRemission", tags=["remission"])
+async def check_remission(
+    inmate_id: str,
+    db: DatabaseDep,
+    request: Request,
+    occasion: Occasion,
+    on: date,
+    holiday: Holiday | None = None,
+) -> RemissionCheckOut:
+    """The engine's answer for this inmate on one occasion, with every rule it applied."""
+    settings = request.app.state.settings
+    r = await queries.remission_check(
+        db,
+        inmate_id=inmate_id,
+        occasion=occasion,
+        on=on,
+        holiday=holiday.value if holiday else None,
+        assume_conditions_met=settings.assume_programme_and_risk_met,
+    )
+    return RemissionCheckOut(
+        inmate_id=inmate_id,
+        occasion=r.occasion,
+        on=on,
+        eligible=r.eligible,
+        reasons=r.reasons,
+        grant_index=r.grant_index,
+        amount=SpanOut(years=r.amount.years, months=r.amount.months, days=r.amount.days) if r.amount else None,
+        type=r.type,
+        release_on=r.release_on,
+        later_grant=r.later_grant,
+        steps=[StepOut(rule=s.rule, source=s.source, finding=s.finding, passed=s.passed) for s in r.steps],
+    )

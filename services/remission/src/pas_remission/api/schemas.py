@@ -4,8 +4,9 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pas_remission.domain.engine import SentenceKind
 from pas_remission.domain.facility import TimeZone, UptType
-from pas_remission.domain.inmate import ReleaseReason
+from pas_remission.domain.inmate import ReleaseReason, Religion
 from pas_shared.events.remission import UPT_CODE, CustodyStatus
 
 
@@ -32,6 +33,7 @@ class InmateIn(Body):
     custody_status: CustodyStatus
     birth_date: date
     admitted_on: date
+    religion: Religion = Field(description="As recorded at first registration.")
 
 
 class InmateOut(BaseModel):
@@ -42,6 +44,7 @@ class InmateOut(BaseModel):
     custody_status: CustodyStatus
     is_child: bool
     admitted_on: date
+    religion: Religion
     released_on: date | None
     release_reason: ReleaseReason | None
 
@@ -49,3 +52,47 @@ class InmateOut(BaseModel):
 class ReleaseIn(Body):
     released_on: date
     reason: ReleaseReason
+
+
+class SpanIn(Body):
+    years: int = Field(default=0, ge=0, le=100)
+    months: int = Field(default=0, ge=0, le=1200)
+    days: int = Field(default=0, ge=0, le=36_500)
+
+
+class SentenceIn(SpanIn):
+    kind: SentenceKind = SentenceKind.TERM
+
+
+class VerdictIn(Body):
+    verdict_final_on: date = Field(description="The day the verdict became final (inkracht).")
+    sentence: SentenceIn
+    fine_substitute: SpanIn = Field(default_factory=SpanIn, description="Kurungan pengganti denda, if any.")
+    crime: str = Field(default="umum", pattern=r"^[a-z-]{2,32}$", examples=["umum", "narkotika", "korupsi", "terorisme"])
+
+
+class SpanOut(BaseModel):
+    years: int
+    months: int
+    days: int
+
+
+class StepOut(BaseModel):
+    rule: str
+    source: str
+    finding: str
+    passed: bool
+
+
+class RemissionCheckOut(BaseModel):
+    inmate_id: str
+    occasion: str
+    on: date
+    eligible: bool
+    reasons: list[str]
+    grant_index: int | None
+    amount: SpanOut | None
+    type: str | None
+    release_on: date | None
+    later_grant: bool
+    steps: list[StepOut]

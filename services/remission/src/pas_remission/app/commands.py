@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pas_remission.domain.facility import TimeZone, UptType
-from pas_remission.domain.inmate import ReleaseReason
+from pas_remission.domain.inmate import ReleaseReason, Religion, Verdict
 from pas_shared.events.remission import CustodyStatus
 
 
@@ -25,6 +25,7 @@ class AdmitInmate:
     custody_status: CustodyStatus
     birth_date: date
     admitted_on: date
+    religion: Religion
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,3 +33,9 @@ class ReleaseInmate:
     inmate_id: str
     released_on: date
     reason: ReleaseReason
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordVerdict:
+    inmate_id: str
+    verdict: Verdict

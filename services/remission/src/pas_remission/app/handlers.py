@@ -6,11 +6,11 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from pas_remission.adapters.repository import FacilityRepository, InmateRepository, facility_row, inmate_row
-from pas_remission.app.commands import AdmitInmate, RegisterFacility, ReleaseInmate
+from pas_remission.app.commands import AdmitInmate, RecordVerdict, RegisterFacility, ReleaseInmate
 from pas_remission.domain.facility import Facility
-from pas_remission.domain.inmate import Inmate
+from pas_remission.domain.inmate import Inmate, inmate_not_found
 from pas_shared.db import Database, UnitOfWork
-from pas_shared.errors import Conflict, NotFound, RuleViolation
+from pas_shared.errors import Conflict, RuleViolation
 from pas_shared.events.remission import FacilityRegistered
 from pas_shared.ids import new_id
 
@@ -64,6 +64,7 @@ async def admit_inmate(db: Database, cmd: AdmitInmate, *, actor: str, clock: Clo
             custody_status=cmd.custody_status,
             birth_date=cmd.birth_date,
             admitted_on=cmd.admitted_on,
+            religion=cmd.religion,
             today=local_today(clock, facility),
         )
         await inmates.add(inmate)
@@ -77,15 +78,13 @@ async def release_inmate(db: Database, cmd: ReleaseInmate, *, actor: str, clock:
         inmates = InmateRepository(uow.session)
         inmate = await inmates.get(cmd.inmate_id)
         if inmate is None:
-            raise NotFound(
-                id=f"WBP {cmd.inmate_id} tidak ada dalam register.", en=f"Inmate {cmd.inmate_id} is not in the register."
-            )
+            raise inmate_not_found(cmd.inmate_id)
         facility = await FacilityRepository(uow.session).get(inmate.upt_code)
         if facility is None:  # the register only admits into registered facilities
             raise RuntimeError(f"inmate {inmate.inmate_id} is in unknown UPT {inmate.upt_code}")
         before = inmate_row(inmate)
         inmate.release(on=cmd.released_on, reason=cmd.reason, today=local_today(clock, facility))
-        await inmates.save_release(inmate)
+        await inmates.save(inmate)
         _publish(uow, inmate)
         uow.audit("inmate.released", "inmate", inmate.inmate_id, before=before, after=inmate_row(inmate))
     return inmate
@@ -95,3 +94,19 @@ def _publish(uow: UnitOfWork, inmate: Inmate) -> None:
     for event in inmate.events:
         uow.emit(event, subject=inmate.inmate_id, uptcode=inmate.upt_code, kanwilcode=inmate.kanwil_code)
     inmate.events.clear()
+
+
+async def record_verdict(db: Database, cmd: RecordVerdict, *, actor: str, clock: Clock) -> Inmate:
+    async with UnitOfWork(db, actor=actor) as uow:
+        inmates = InmateRepository(uow.session)
+        inmate = await inmates.get(cmd.inmate_id)
+        if inmate is None:
+            raise inmate_not_found(cmd.inmate_id)
+        facility = await FacilityRepository(uow.session).get(inmate.upt_code)
+        assert facility is not None  # the register only admits into registered facilities
+        before = inmate_row(inmate)
+        inmate.record_verdict(cmd.verdict, today=local_today(clock, facility))
+        await inmates.save(inmate)
+        _publish(uow, inmate)
+        uow.audit("inmate.sentenced", "inmate", inmate.inmate_id, before=before, after=inmate_row(inmate))
+    return inmate

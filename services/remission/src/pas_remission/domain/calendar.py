@@ -32,6 +32,9 @@ class Span:
         return " ".join(parts) or "0 d"
 
 
+NO_TIME = Span()
+
+
 def add_months(d: date, months: int) -> date:
     index = d.year * 12 + (d.month - 1) + months
     year, month = divmod(index, 12)

@@ -10,10 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from pas_remission.domain.calendar import Span, add_months, add_span, served_at_least, served_more_than, subtract_span
+from pas_remission.domain.calendar import NO_TIME, Span, add_months, add_span, served_at_least, served_more_than, subtract_span
 from pas_remission.domain.rules import RuleBook, RuleSet, default_rules, span_of
-
-NO_TIME = Span()
 
 
 class SentenceKind(StrEnum):
@@ -294,7 +292,7 @@ class Engine:
         ):
             return None
         p, q = rule.fraction("fraction_of_sentence")
-        cap = rule.span("max")
+        cap = span_of(rule.values["max"])
         if case.sentence.days == 0 and (case.sentence.total_months * p) % q == 0:
             amount = Span(months=case.sentence.total_months * p // q)
         else:
@@ -358,7 +356,7 @@ class Engine:
         ):
             return r
         assert last is not None
-        cap = rule.span("max_length")
+        cap = span_of(rule.values["max_length"])
         length = cap if add_span(release, last.amount) > add_span(release, cap) else last.amount
         r.length = length
         r.earliest_on = max(fraction_on, subtract_span(release, length))
@@ -375,14 +373,14 @@ class Engine:
         r, rule = self._open_right("cb", "cuti-bersyarat", case, on)
         if rule is None:
             return r
-        limit = rule.span("max_sentence")
+        limit = span_of(rule.values["max_sentence"])
         short = add_span(case.detention_start, case.sentence) <= add_span(case.detention_start, limit)
         r.check("short-sentence", f"{rule.cite()} [{rule.status}]", short, f"sentence {case.sentence}, at most {limit}")
         p, q = rule.fraction("fraction_served")
         fraction_on = self.fraction_date(case, p, q)
         release = self.release_date(case)
         assert fraction_on is not None and release is not None
-        length = rule.span("max_length")
+        length = span_of(rule.values["max_length"])
         r.length = length
         r.earliest_on = max(fraction_on, subtract_span(release, length))
         r.check("fraction-served", rule.cite(), on >= r.earliest_on, f"CB from {r.earliest_on.isoformat()}, at most {length}")

@@ -1,0 +1,21 @@
+"""Commands: what a user asks the security service to do."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from pas_shared.events.security import DisciplineLevel
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordSanction:
+    inmate_id: str
+    upt_code: str
+    level: DisciplineLevel
+    sanctioned_on: date
+    isolation_days: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnnulSanction:
+    case_id: str
+    annulled_on: date

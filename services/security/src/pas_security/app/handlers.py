@@ -1,0 +1,77 @@
+"""Use cases. Each runs in one unit of work: state, events (outbox) and audit commit together."""
+
+from collections.abc import Callable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from pas_security.adapters.repository import RosterEntry, RosterRepository, SanctionRepository, sanction_row
+from pas_security.app.commands import AnnulSanction, RecordSanction
+from pas_security.domain.discipline import Sanction
+from pas_shared.db import Database, UnitOfWork
+from pas_shared.errors import NotFound, RuleViolation
+from pas_shared.ids import new_id
+
+Clock = Callable[[], datetime]
+
+# The security service does not know each UPT's time zone yet (remission does). Until it does,
+# "today" is the date in Asia/Jayapura (WIT, UTC+9), Indonesia's latest zone: no date that is
+# already today in some UPT is refused; the cost is that for up to two hours a day a WIB or WITA
+# UPT can record tomorrow's date.
+LATEST_ZONE = ZoneInfo("Asia/Jayapura")
+
+
+def latest_local_today(clock: Clock) -> date:
+    return clock().astimezone(LATEST_ZONE).date()
+
+
+async def record_sanction(db: Database, cmd: RecordSanction, *, actor: str, clock: Clock) -> Sanction:
+    async with UnitOfWork(db, actor=actor) as uow:
+        entry = await _on_roster(RosterRepository(uow.session), cmd.inmate_id, cmd.upt_code)
+        sanction = Sanction.impose(
+            case_id=new_id(),
+            inmate_id=cmd.inmate_id,
+            upt_code=cmd.upt_code,
+            level=cmd.level,
+            sanctioned_on=cmd.sanctioned_on,
+            isolation_days=cmd.isolation_days,
+            today=latest_local_today(clock),
+        )
+        await SanctionRepository(uow.session).add(sanction)
+        _publish(uow, sanction, entry)
+        uow.audit("discipline.sanctioned", "sanction", sanction.case_id, after=sanction_row(sanction))
+    return sanction
+
+
+async def annul_sanction(db: Database, cmd: AnnulSanction, *, actor: str, clock: Clock) -> Sanction:
+    async with UnitOfWork(db, actor=actor) as uow:
+        sanctions = SanctionRepository(uow.session)
+        sanction = await sanctions.get(cmd.case_id)
+        if sanction is None:
+            raise NotFound(id=f"Hukuman disiplin {cmd.case_id} tidak ditemukan.", en=f"Sanction {cmd.case_id} does not exist.")
+        entry = await _on_roster(RosterRepository(uow.session), sanction.inmate_id, sanction.upt_code)
+        before = sanction_row(sanction)
+        sanction.annul(on=cmd.annulled_on, today=latest_local_today(clock))
+        await sanctions.save_annulment(sanction)
+        _publish(uow, sanction, entry)
+        uow.audit("discipline.annulled", "sanction", sanction.case_id, before=before, after=sanction_row(sanction))
+    return sanction
+
+
+async def _on_roster(roster: RosterRepository, inmate_id: str, upt_code: str) -> RosterEntry:
+    """The inmate must be held in that UPT now, as this service's local roster knows it."""
+    entry = await roster.get(inmate_id)
+    if entry is None or entry.upt_code != upt_code or entry.released_on is not None:
+        raise RuleViolation(
+            "inmate_id",
+            "inmate-in-roster",
+            id=f"WBP {inmate_id} tidak tercatat sebagai penghuni {upt_code}.",
+            en=f"Inmate {inmate_id} is not on the roster of {upt_code}.",
+        )
+    return entry
+
+
+def _publish(uow: UnitOfWork, sanction: Sanction, entry: RosterEntry) -> None:
+    # subject = inmate: one inmate's discipline events stay in order on one partition.
+    for event in sanction.events:
+        uow.emit(event, subject=sanction.inmate_id, uptcode=sanction.upt_code, kanwilcode=entry.kanwil_code)
+    sanction.events.clear()
