@@ -5,6 +5,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from pas_remission.adapters.tables import platform
+from pas_remission.api.batches import router as batches_router
 from pas_remission.api.routes import router
 from pas_remission.app.facts import eligibility_facts
 from pas_remission.settings import Settings
@@ -21,7 +22,7 @@ def create(settings: Settings | None = None) -> FastAPI:
             description="Facilities, the inmate register, release dates, remission and integration rights.",
             root=SERVICE_ROOT,
             tables=platform,
-            routers=[router],
+            routers=[router, batches_router],
             subscriptions=[eligibility_facts],
         )
     )

@@ -1,6 +1,6 @@
 from sqlalchemy import Boolean, Column, Date, Integer, String, Table, UniqueConstraint
 
-from pas_shared.db import define_platform_tables, new_metadata
+from pas_shared.db import SeqType, UTCDateTime, define_platform_tables, new_metadata
 
 metadata = new_metadata()
 platform = define_platform_tables(metadata)
@@ -60,4 +60,46 @@ remission_grants = Table(
     Column("granted_on", Date, nullable=False),
     Column("months", Integer, nullable=False),
     Column("days", Integer, nullable=False),
+    Column("batch_id", String(36), nullable=True),
+    Column("remission_type", String(2), nullable=True),
+    Column("decree_number", String(100), nullable=True),
+)
+
+remission_batches = Table(
+    "remission_batches",
+    metadata,
+    Column("batch_id", String(36), primary_key=True),
+    Column("occasion", String(32), nullable=False),
+    Column("holiday", String(16), nullable=True),
+    Column("occasion_on", Date, nullable=False),
+    Column("scope", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("decree_number", String(100), nullable=True),
+)
+
+remission_proposals = Table(
+    "remission_proposals",
+    metadata,
+    Column("batch_id", String(36), primary_key=True),
+    Column("inmate_id", String(36), primary_key=True),
+    Column("upt_code", String(32), nullable=False),
+    Column("eligible", Boolean, nullable=False),
+    Column("reasons", String(500), nullable=False),  # comma-separated rule ids
+    Column("months", Integer, nullable=True),
+    Column("days", Integer, nullable=True),
+    Column("remission_type", String(2), nullable=True),
+    Column("release_on", Date, nullable=True),
+    Column("later_grant", Boolean, nullable=False),
+)
+
+batch_transitions = Table(
+    "batch_transitions",
+    metadata,
+    Column("seq", SeqType, primary_key=True, autoincrement=True),
+    Column("batch_id", String(36), nullable=False, index=True),
+    Column("from_status", String(16), nullable=True),
+    Column("to_status", String(16), nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("why", String(500), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
 )

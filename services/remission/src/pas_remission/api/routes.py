@@ -1,5 +1,4 @@
 from datetime import date
-from enum import StrEnum
 
 from fastapi import APIRouter, Request, status
 
@@ -19,19 +18,11 @@ from pas_remission.app import handlers, queries
 from pas_remission.app.commands import AdmitInmate, RecordVerdict, RegisterFacility, ReleaseInmate
 from pas_remission.domain.calendar import NO_TIME, Span
 from pas_remission.domain.engine import Occasion, SentenceKind
-from pas_remission.domain.inmate import Inmate, Verdict, inmate_not_found
+from pas_remission.domain.inmate import Holiday, Inmate, Verdict, inmate_not_found
 from pas_shared.api import ActorDep, ClockDep, DatabaseDep
 from pas_shared.errors import NotFound
 
 router = APIRouter(prefix="/api/v1")
-
-
-class Holiday(StrEnum):
-    IDUL_FITRI = "idul-fitri"
-    NATAL = "natal"
-    NYEPI = "nyepi"
-    WAISAK = "waisak"
-    IMLEK = "imlek"
 
 
 def _inmate_out(inmate: Inmate) -> InmateOut:

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 from pas_remission.adapters.repository import FacilityRepository, InmateRepository, facility_row, inmate_row
 from pas_remission.app.commands import AdmitInmate, RecordVerdict, RegisterFacility, ReleaseInmate
-from pas_remission.domain.facility import Facility
+from pas_remission.domain.facility import Facility, facility_not_registered
 from pas_remission.domain.inmate import Inmate, inmate_not_found
 from pas_shared.db import Database, UnitOfWork
-from pas_shared.errors import Conflict, RuleViolation
+from pas_shared.errors import Conflict
 from pas_shared.events.remission import FacilityRegistered
 from pas_shared.ids import new_id
 
@@ -44,12 +44,7 @@ async def admit_inmate(db: Database, cmd: AdmitInmate, *, actor: str, clock: Clo
     async with UnitOfWork(db, actor=actor) as uow:
         facility = await FacilityRepository(uow.session).get(cmd.upt_code)
         if facility is None:
-            raise RuleViolation(
-                "upt_code",
-                "facility-registered",
-                id=f"UPT {cmd.upt_code} belum terdaftar.",
-                en=f"UPT {cmd.upt_code} is not registered.",
-            )
+            raise facility_not_registered(cmd.upt_code)
         inmates = InmateRepository(uow.session)
         if await inmates.register_number_taken(cmd.upt_code, cmd.register_number):
             raise Conflict(

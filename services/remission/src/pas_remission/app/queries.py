@@ -3,8 +3,8 @@
 from datetime import date
 
 from pas_remission.adapters.repository import InmateRepository
-from pas_remission.domain.engine import Case, Engine, Occasion, RemissionResult
-from pas_remission.domain.inmate import inmate_not_found
+from pas_remission.domain.engine import Case, Engine, Grant, Occasion, RemissionResult
+from pas_remission.domain.inmate import Inmate, inmate_not_found
 from pas_shared.db import Database
 from pas_shared.errors import RuleViolation
 
@@ -26,8 +26,14 @@ async def remission_check(
             )
         register_f = await repo.register_f_dates(inmate_id)
         grants = await repo.grants(inmate_id)
+    return Engine().remission(case_for(inmate, register_f, grants, assume_conditions_met), occasion, on, holiday=holiday)
+
+
+def case_for(inmate: Inmate, register_f: list[date], grants: list[Grant], assume_conditions_met: bool) -> Case:
+    """The engine's view of one inmate from the register and the facts kept from events."""
     v = inmate.verdict
-    case = Case(
+    assert v is not None
+    return Case(
         detention_start=inmate.admitted_on,
         sentence_kind=v.sentence_kind,
         sentence=v.sentence,
@@ -43,4 +49,3 @@ async def remission_check(
         risk_reduced=assume_conditions_met,
         grants=tuple(grants),
     )
-    return Engine().remission(case, occasion, on, holiday=holiday)

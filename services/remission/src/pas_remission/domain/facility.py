@@ -45,3 +45,9 @@ class Facility:
                 id="Bapas membimbing klien di masyarakat; kapasitasnya 0.",
                 en="A Bapas supervises clients in the community; its capacity is 0.",
             )
+
+
+def facility_not_registered(upt_code: str) -> RuleViolation:
+    return RuleViolation(
+        "upt_code", "facility-registered", id=f"UPT {upt_code} belum terdaftar.", en=f"UPT {upt_code} is not registered."
+    )

@@ -29,6 +29,16 @@ class Religion(StrEnum):
     LAINNYA = "lainnya"  # none of the six: no Remisi Khusus holiday
 
 
+class Holiday(StrEnum):
+    """The Remisi Khusus holidays (Kepmen M.09.HN.02.01/1999 Pasal 3(2); Imlek since 2018)."""
+
+    IDUL_FITRI = "idul-fitri"
+    NATAL = "natal"
+    NYEPI = "nyepi"
+    WAISAK = "waisak"
+    IMLEK = "imlek"
+
+
 @dataclass(frozen=True)
 class Verdict:
     final_on: date  # the day the verdict became final (inkracht)

@@ -1,0 +1,139 @@
+"""Remission batches: compute proposals for a scope, recompute before approval, approve with a
+decree number. Only approval records grants and publishes `remission.granted` (and, for a
+type II grant with nothing left to serve, the release)."""
+
+from datetime import date
+
+from pas_remission.adapters.repository import BatchRepository, InmateRepository
+from pas_remission.app.queries import case_for
+from pas_remission.domain.batch import Batch, BatchStatus, Proposal, Transition
+from pas_remission.domain.engine import Engine, Occasion
+from pas_remission.domain.inmate import ReleaseReason
+from pas_shared.db import Database, UnitOfWork
+from pas_shared.errors import NotFound
+from pas_shared.events.remission import InmateReleased, RemissionGranted
+from pas_shared.ids import new_id
+
+
+def _not_found(batch_id: str) -> NotFound:
+    return NotFound(id=f"Batch remisi {batch_id} tidak ditemukan.", en=f"Remission batch {batch_id} not found.")
+
+
+async def _propose(uow: UnitOfWork, batch: Batch, assume_conditions_met: bool) -> list[Proposal]:
+    inmates = InmateRepository(uow.session)
+    register_f = await inmates.register_f_by_inmate(batch.scope)
+    grants = await inmates.grants_by_inmate(batch.scope)
+    engine = Engine()
+    proposals = []
+    for inmate in await inmates.held_in(batch.scope):
+        if inmate.verdict is None:  # a detainee: listed, with the reason, for a later susulan grant
+            proposals.append(Proposal(inmate.inmate_id, inmate.upt_code, False, ("verdict-final",), None, None, None, True))
+            continue
+        case = case_for(inmate, register_f.get(inmate.inmate_id, []), grants.get(inmate.inmate_id, []), assume_conditions_met)
+        r = engine.remission(case, Occasion(batch.occasion), batch.on, holiday=batch.holiday)
+        proposals.append(
+            Proposal(
+                inmate.inmate_id, inmate.upt_code, r.eligible, tuple(r.reasons), r.amount, r.type, r.release_on, r.later_grant
+            )
+        )
+    await BatchRepository(uow.session).replace_proposals(batch.batch_id, proposals)
+    return proposals
+
+
+async def compute_batch(
+    db: Database, *, occasion: Occasion, holiday: str | None, on: date, scope: str, actor: str, assume_conditions_met: bool
+) -> Batch:
+    batch = Batch(batch_id=new_id(), occasion=occasion.value, holiday=holiday, on=on, scope=scope)
+    async with UnitOfWork(db, actor=actor) as uow:
+        batch.transitions.append(_created(actor))
+        await BatchRepository(uow.session).save(batch, new=True)
+        proposals = await _propose(uow, batch, assume_conditions_met)
+        uow.audit(
+            "remission-batch.computed", "remission-batch", batch.batch_id, after={"scope": scope, "proposals": len(proposals)}
+        )
+    return batch
+
+
+async def recompute_batch(db: Database, batch_id: str, *, actor: str, assume_conditions_met: bool) -> Batch:
+    async with UnitOfWork(db, actor=actor) as uow:
+        repo = BatchRepository(uow.session)
+        batch = await repo.get(batch_id)
+        if batch is None:
+            raise _not_found(batch_id)
+        batch.move(BatchStatus.COMPUTED, by=actor, why="recomputed with the facts known now")
+        await repo.save(batch)
+        await _propose(uow, batch, assume_conditions_met)
+        uow.audit("remission-batch.recomputed", "remission-batch", batch_id)
+    return batch
+
+
+async def approve_batch(db: Database, batch_id: str, *, decree_number: str, actor: str) -> tuple[Batch, int]:
+    """Returns the batch and how many grants this call made (0 when it was approved already)."""
+    async with UnitOfWork(db, actor=actor) as uow:
+        repo = BatchRepository(uow.session)
+        batch = await repo.get(batch_id)
+        if batch is None:
+            raise _not_found(batch_id)
+        if not batch.approve(decree_number, by=actor):
+            return batch, 0
+        await repo.save(batch)
+        inmates = InmateRepository(uow.session)
+        granted = await repo.proposals(batch_id, eligible=True)
+        rows = []
+        for p in granted:
+            assert p.amount is not None and p.type is not None and p.release_on is not None
+            grant_id = new_id()
+            rows.append(
+                {
+                    "grant_id": grant_id,
+                    "inmate_id": p.inmate_id,
+                    "occasion": batch.occasion,
+                    "granted_on": batch.on,
+                    "months": p.amount.total_months,
+                    "days": p.amount.days,
+                    "batch_id": batch_id,
+                    "remission_type": p.type,
+                    "decree_number": decree_number,
+                }
+            )
+            inmate = await inmates.get(p.inmate_id)
+            assert inmate is not None
+            uow.emit(
+                RemissionGranted(
+                    grant_id=grant_id,
+                    batch_id=batch_id,
+                    inmate_id=p.inmate_id,
+                    upt_code=p.upt_code,
+                    occasion=batch.occasion if batch.holiday is None else f"{batch.occasion}:{batch.holiday}",
+                    granted_on=batch.on,
+                    months=p.amount.total_months,
+                    days=p.amount.days,
+                    remission_type=p.type,
+                    decree_number=decree_number,
+                    release_on=p.release_on,
+                ),
+                subject=p.inmate_id,
+                uptcode=p.upt_code,
+                kanwilcode=inmate.kanwil_code,
+            )
+            if p.type == "II" and p.release_on == batch.on:  # nothing left to serve: released today
+                inmate.released_on = batch.on
+                inmate.release_reason = ReleaseReason.REMISSION_II
+                await inmates.save(inmate)
+                uow.emit(
+                    InmateReleased(
+                        inmate_id=p.inmate_id, upt_code=p.upt_code, released_on=batch.on, reason=ReleaseReason.REMISSION_II.value
+                    ),
+                    subject=p.inmate_id,
+                    uptcode=p.upt_code,
+                    kanwilcode=inmate.kanwil_code,
+                )
+        await repo.add_grants(rows)
+        uow.audit(
+            "remission-batch.approved", "remission-batch", batch_id, after={"decree_number": decree_number, "grants": len(rows)}
+        )
+    return batch, len(rows)
+
+
+def _created(actor: str) -> Transition:
+    return Transition(None, BatchStatus.COMPUTED, actor, "computed")
