@@ -232,6 +232,12 @@ class UnitOfWork:
         self.emitted.append(envelope)
         return envelope
 
+    def emit_recorded(self, events: list[BaseModel], *, subject: str, uptcode: str = "", kanwilcode: str = "") -> None:
+        """Emit the events an aggregate recorded (in order) and clear its list."""
+        for recorded in events:
+            self.emit(recorded, subject=subject, uptcode=uptcode, kanwilcode=kanwilcode)
+        events.clear()
+
     def audit(self, action: str, entity_type: str, entity_id: str, *, before: Any = None, after: Any = None) -> None:
         """Append-only record of a mutation: who, what, when, before and after."""
         self._audit_rows.append(

@@ -86,9 +86,7 @@ async def release_inmate(db: Database, cmd: ReleaseInmate, *, actor: str, clock:
 
 
 def _publish(uow: UnitOfWork, inmate: Inmate) -> None:
-    for event in inmate.events:
-        uow.emit(event, subject=inmate.inmate_id, uptcode=inmate.upt_code, kanwilcode=inmate.kanwil_code)
-    inmate.events.clear()
+    uow.emit_recorded(inmate.events, subject=inmate.inmate_id, uptcode=inmate.upt_code, kanwilcode=inmate.kanwil_code)
 
 
 async def record_verdict(db: Database, cmd: RecordVerdict, *, actor: str, clock: Clock) -> Inmate:

@@ -72,6 +72,4 @@ async def _on_roster(roster: RosterRepository, inmate_id: str, upt_code: str) ->
 
 def _publish(uow: UnitOfWork, sanction: Sanction, entry: RosterEntry) -> None:
     # subject = inmate: one inmate's discipline events stay in order on one partition.
-    for event in sanction.events:
-        uow.emit(event, subject=sanction.inmate_id, uptcode=sanction.upt_code, kanwilcode=entry.kanwil_code)
-    sanction.events.clear()
+    uow.emit_recorded(sanction.events, subject=sanction.inmate_id, uptcode=sanction.upt_code, kanwilcode=entry.kanwil_code)
