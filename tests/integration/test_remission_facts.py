@@ -75,3 +75,44 @@ async def test_verdict_refusals_write_nothing(platform: Platform) -> None:
         assert bad_religion.status_code == 422 and bad_religion.json()["errors"][0]["field"] == "religion"
         assert await platform.scalar("remission", "SELECT count(*) FROM outbox") == outbox_before
         assert await platform.scalar("remission", "SELECT verdict_final_on FROM inmates WHERE inmate_id = $1", inmate_id) is None
+
+
+async def test_escape_and_recapture_from_security_move_remission(platform: Platform) -> None:
+    await platform.create_databases("remission", "security")
+    remission_app = create_app(platform, "remission", assume_programme_and_risk_met=True)
+    async with running(remission_app) as remission, running(create_app(platform, "security")) as security:
+        await remission.post("/api/v1/facilities", json=FACILITY)
+        inmate_id = (await remission.post("/api/v1/inmates", json=admission(1) | {"admitted_on": "2025-01-10"})).json()[
+            "inmate_id"
+        ]
+        verdict = {"verdict_final_on": "2025-05-01", "sentence": {"kind": "term", "years": 3}}
+        assert (await remission.put(f"/api/v1/inmates/{inmate_id}/verdict", json=verdict)).status_code == 200
+
+        async def on_roster() -> int:
+            return int((await security.get("/api/v1/roster/LP-CIPINANG")).json()["population"])
+
+        await until_equal(on_roster, 1, what="security's roster has the inmate")
+        escape = {"inmate_id": inmate_id, "upt_code": "LP-CIPINANG", "escaped_at": "2026-08-01T10:00:00+07:00", "method": "pagar"}
+        response = await security.post("/api/v1/escapes", json=escape)
+        assert response.status_code == 201, response.text
+        escape_id = response.json()["escape_id"]
+
+        ru_2026 = {"occasion": "remisi-umum", "on": "2026-08-17"}
+
+        async def reasons() -> list[str]:
+            return list((await remission.get(f"/api/v1/inmates/{inmate_id}/remission", params=ru_2026)).json()["reasons"])
+
+        await until_equal(reasons, ["not-at-large"], what="the escape reaching remission")
+
+        recapture = {"recaptured_at": "2026-09-01T08:00:00+07:00", "place": "Bekasi"}
+        response = await security.post(f"/api/v1/escapes/{escape_id}/recapture", json=recapture)
+        assert response.status_code == 200, response.text
+
+        ru_2027 = {"occasion": "remisi-umum", "on": "2027-08-17"}
+
+        async def release_2027() -> str | None:
+            body = (await remission.get(f"/api/v1/inmates/{inmate_id}/remission", params=ru_2027)).json()
+            return body["release_on"] if body["eligible"] else None
+
+        # 31 days at large: expiration 10 Jan 2028 + 31 days = 10 Feb 2028; first RU, 2 months -> 10 Dec 2027
+        await until_equal(release_2027, "2027-12-10", what="the recapture reaching remission")

@@ -37,6 +37,8 @@ _RULES_ID = {
     "date_parsing": "Harus berupa tanggal (YYYY-MM-DD).",
     "date_type": "Harus berupa tanggal (YYYY-MM-DD).",
     "datetime_parsing": "Harus berupa waktu ISO 8601 dengan zona waktu.",
+    "datetime_from_date_parsing": "Harus berupa waktu ISO 8601 dengan zona waktu.",
+    "timezone_aware": "Waktu harus menyertakan zona waktu.",
     "json_invalid": "Isi permintaan bukan JSON yang sah.",
     "model_attributes_type": "Harus berupa objek JSON.",
     "dict_type": "Harus berupa objek JSON.",

@@ -7,6 +7,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pas_remission.adapters.tables import (
+    at_large,
     batch_transitions,
     facilities,
     inmates,
@@ -102,6 +103,21 @@ class InmateRepository:
     async def register_f_dates(self, inmate_id: str) -> list[date]:
         query = select(register_f.c.sanctioned_on).where(register_f.c.inmate_id == inmate_id, register_f.c.annulled_on.is_(None))
         return sorted((await self.session.execute(query)).scalars())
+
+    async def escapes(self, inmate_id: str) -> list[tuple[date, date | None]]:
+        query = select(at_large.c.escaped_on, at_large.c.recaptured_on).where(at_large.c.inmate_id == inmate_id)
+        return [(a, b) for a, b in (await self.session.execute(query)).all()]
+
+    async def escapes_by_inmate(self, scope: str) -> dict[str, list[tuple[date, date | None]]]:
+        query = (
+            select(at_large.c.inmate_id, at_large.c.escaped_on, at_large.c.recaptured_on)
+            .join(inmates, inmates.c.inmate_id == at_large.c.inmate_id)
+            .where(inmates.c.released_on.is_(None), *_scope_filter(scope))
+        )
+        out: dict[str, list[tuple[date, date | None]]] = {}
+        for inmate_id, start, end in (await self.session.execute(query)).all():
+            out.setdefault(inmate_id, []).append((start, end))
+        return out
 
     async def grants(self, inmate_id: str) -> list[Grant]:
         query = select(remission_grants).where(remission_grants.c.inmate_id == inmate_id).order_by(remission_grants.c.granted_on)

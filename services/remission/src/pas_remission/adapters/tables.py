@@ -51,6 +51,16 @@ register_f = Table(
     Column("annulled_on", Date, nullable=True),
 )
 
+# Escapes, from security's events: time at large is not served.
+at_large = Table(
+    "at_large",
+    metadata,
+    Column("escape_id", String(64), primary_key=True),
+    Column("inmate_id", String(36), nullable=False, index=True),
+    Column("escaped_on", Date, nullable=False),
+    Column("recaptured_on", Date, nullable=True),
+)
+
 remission_grants = Table(
     "remission_grants",
     metadata,

@@ -5,7 +5,7 @@ type II grant with nothing left to serve, the release)."""
 from datetime import date
 
 from pas_remission.adapters.repository import BatchRepository, InmateRepository
-from pas_remission.app.queries import case_for
+from pas_remission.app.queries import Facts, case_for
 from pas_remission.domain.batch import Batch, BatchStatus, Proposal, Transition
 from pas_remission.domain.engine import Engine, Occasion
 from pas_remission.domain.inmate import ReleaseReason
@@ -23,13 +23,16 @@ async def _propose(uow: UnitOfWork, batch: Batch, assume_conditions_met: bool) -
     inmates = InmateRepository(uow.session)
     register_f = await inmates.register_f_by_inmate(batch.scope)
     grants = await inmates.grants_by_inmate(batch.scope)
+    escapes = await inmates.escapes_by_inmate(batch.scope)
     engine = Engine()
     proposals = []
     for inmate in await inmates.held_in(batch.scope):
         if inmate.verdict is None:  # a detainee: listed, with the reason, for a later susulan grant
             proposals.append(Proposal(inmate.inmate_id, inmate.upt_code, False, ("verdict-final",), None, None, None, True))
             continue
-        case = case_for(inmate, register_f.get(inmate.inmate_id, []), grants.get(inmate.inmate_id, []), assume_conditions_met)
+        i = inmate.inmate_id
+        facts = Facts(register_f.get(i, []), grants.get(i, []), escapes.get(i, []))
+        case = case_for(inmate, facts, batch.on, assume_conditions_met)
         r = engine.remission(case, Occasion(batch.occasion), batch.on, holiday=batch.holiday)
         proposals.append(
             Proposal(

@@ -1,13 +1,23 @@
 """Eligibility facts kept from other services' events: Register F entries from security's
-discipline decisions. (Escapes and rehabilitation's programme and risk events follow.)"""
+discipline decisions and time at large from its escape reports. (Rehabilitation's programme
+and risk events follow with issue 5.)"""
 
 from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from pas_remission.adapters.tables import register_f
+from pas_remission.adapters.tables import at_large, register_f
 from pas_shared.consumer import Received, Subscription
 from pas_shared.db import UnitOfWork
-from pas_shared.events.security import DISCIPLINE_ANNULLED, DISCIPLINE_SANCTIONED, DisciplineAnnulled, DisciplineSanctioned
+from pas_shared.events.security import (
+    DISCIPLINE_ANNULLED,
+    DISCIPLINE_SANCTIONED,
+    ESCAPE_REPORTED,
+    ESCAPEE_RECAPTURED,
+    DisciplineAnnulled,
+    DisciplineSanctioned,
+    EscapeeRecaptured,
+    EscapeReported,
+)
 
 eligibility_facts = Subscription(name="remission.eligibility-facts")
 
@@ -29,4 +39,19 @@ async def annulled(uow: UnitOfWork, events: list[Received[DisciplineAnnulled]]) 
     await uow.session.execute(
         update(register_f).where(register_f.c.case_id == bindparam("b_case")).values(annulled_on=bindparam("b_on")),
         [{"b_case": e.data.case_id, "b_on": e.data.annulled_on} for e in events],
+    )
+
+
+@eligibility_facts.on(ESCAPE_REPORTED)
+async def escaped(uow: UnitOfWork, events: list[Received[EscapeReported]]) -> None:
+    dialect_insert = postgresql.insert if uow.db.is_postgres else sqlite.insert
+    rows = [{"escape_id": e.data.escape_id, "inmate_id": e.data.inmate_id, "escaped_on": e.data.escaped_on} for e in events]
+    await uow.session.execute(dialect_insert(at_large).on_conflict_do_nothing(), rows)
+
+
+@eligibility_facts.on(ESCAPEE_RECAPTURED)
+async def recaptured(uow: UnitOfWork, events: list[Received[EscapeeRecaptured]]) -> None:
+    await uow.session.execute(
+        update(at_large).where(at_large.c.escape_id == bindparam("b_id")).values(recaptured_on=bindparam("b_on")),
+        [{"b_id": e.data.escape_id, "b_on": e.data.recaptured_on} for e in events],
     )

@@ -1,9 +1,10 @@
 """Read-side use cases: the engine's answer for one inmate, from the facts this service holds."""
 
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from pas_remission.adapters.repository import InmateRepository
-from pas_remission.domain.engine import Case, Engine, Grant, Occasion, RemissionResult
+from pas_remission.domain.engine import AtLarge, Case, Engine, Grant, Occasion, RemissionResult
 from pas_remission.domain.inmate import Inmate, inmate_not_found
 from pas_shared.db import Database
 from pas_shared.errors import RuleViolation
@@ -24,13 +25,22 @@ async def remission_check(
                 id="Putusan belum dicatat; remisi dihitung setelah ada putusan.",
                 en="No verdict recorded yet; remission is computed once there is one.",
             )
-        register_f = await repo.register_f_dates(inmate_id)
-        grants = await repo.grants(inmate_id)
-    return Engine().remission(case_for(inmate, register_f, grants, assume_conditions_met), occasion, on, holiday=holiday)
+        facts = Facts(await repo.register_f_dates(inmate_id), await repo.grants(inmate_id), await repo.escapes(inmate_id))
+    return Engine().remission(case_for(inmate, facts, on, assume_conditions_met), occasion, on, holiday=holiday)
 
 
-def case_for(inmate: Inmate, register_f: list[date], grants: list[Grant], assume_conditions_met: bool) -> Case:
-    """The engine's view of one inmate from the register and the facts kept from events."""
+@dataclass(frozen=True)
+class Facts:
+    """What this service knows of an inmate beyond the register, mostly from other services."""
+
+    register_f: list[date] = field(default_factory=list)
+    grants: list[Grant] = field(default_factory=list)
+    escapes: list[tuple[date, date | None]] = field(default_factory=list)  # (escaped, recaptured or None)
+
+
+def case_for(inmate: Inmate, facts: Facts, on: date, assume_conditions_met: bool) -> Case:
+    """The engine's view of one inmate on `on`, from the register and the facts kept from events.
+    An escapee not yet recaptured counts as at large up to and including `on`."""
     v = inmate.verdict
     assert v is not None
     return Case(
@@ -42,10 +52,11 @@ def case_for(inmate: Inmate, register_f: list[date], grants: list[Grant], assume
         verdict_final_on=v.final_on,
         crime=v.crime,
         fine_substitute=v.fine_substitute,
-        register_f=tuple(register_f),
+        register_f=tuple(facts.register_f),
+        at_large=tuple(AtLarge(start, end or on + timedelta(days=1)) for start, end in facts.escapes),
         # Until rehabilitation publishes programme and risk events (issue 5) these two facts
         # are unknown: refused unless the deployment explicitly assumes them (a setting).
         programme_active=assume_conditions_met,
         risk_reduced=assume_conditions_met,
-        grants=tuple(grants),
+        grants=tuple(facts.grants),
     )

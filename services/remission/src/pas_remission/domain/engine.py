@@ -44,6 +44,9 @@ class AtLarge:
     def days(self) -> int:
         return (self.end - self.start).days
 
+    def covers(self, on: date) -> bool:
+        return self.start <= on < self.end
+
 
 @dataclass(frozen=True)
 class Case:
@@ -184,6 +187,7 @@ class Engine:
         ):
             r.later_grant = True  # remisi susulan once the verdict is final (PP 28/2006 Pasal 34)
         r.check("not-on-cmb", src, not case.on_cmb, "on Cuti Menjelang Bebas" if case.on_cmb else "not on CMB")
+        self._not_at_large(case, on, src, r)
         release = self.release_date(case, before=on)
         assert release is not None
         fine_term = release <= on and case.fine_substitute != NO_TIME and not case.fine_paid
@@ -412,7 +416,14 @@ class Engine:
         term = case.sentence_kind is SentenceKind.TERM
         if not r.check("sentence-not-life-or-death", UU_22_2022, term, f"sentence: {case.sentence_kind.value}"):
             return r, None
+        self._not_at_large(case, on, rule.cite(), r)
         return r, rule
+
+    def _not_at_large(self, case: Case, on: date, source: str, r: Decision) -> None:
+        """An escapee gets no remission and no integration right while at large."""
+        away = [p for p in case.at_large if p.covers(on)]
+        finding = f"at large since {away[0].start.isoformat()}" if away else "in custody"
+        r.check("not-at-large", source, not away, finding)
 
     def _rule_for(self, rule_id: str, on: date, r: Decision) -> RuleSet | None:
         """The rule version in force on `on`; a date before any known version is a refusal that

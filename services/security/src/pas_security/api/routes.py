@@ -1,11 +1,15 @@
-from fastapi import APIRouter, status
+from typing import Annotated
 
-from pas_security.adapters.repository import SanctionRepository
-from pas_security.api.schemas import AnnulIn, SanctionIn, SanctionOut
+from fastapi import APIRouter, Query, status
+
+from pas_security.adapters.repository import EscapeRepository, SanctionRepository
+from pas_security.api.schemas import AnnulIn, EscapeIn, EscapeOut, RecaptureIn, SanctionIn, SanctionOut
 from pas_security.app import handlers
-from pas_security.app.commands import AnnulSanction, RecordSanction
+from pas_security.app.commands import AnnulSanction, RecordRecapture, RecordSanction, ReportEscape
 from pas_security.domain.discipline import Sanction
+from pas_security.domain.escape import Escape, EscapeStatus
 from pas_shared.api import ActorDep, ClockDep, DatabaseDep
+from pas_shared.events.remission import UPT_CODE
 
 router = APIRouter(prefix="/api/v1")
 
@@ -40,3 +44,41 @@ async def list_sanctions(inmate_id: str, db: DatabaseDep) -> list[SanctionOut]:
     async with db.sessions() as session:
         sanctions = await SanctionRepository(session).for_inmate(inmate_id)
     return [_sanction_out(s) for s in sanctions]
+
+
+def _escape_out(escape: Escape) -> EscapeOut:
+    return EscapeOut(
+        escape_id=escape.escape_id,
+        inmate_id=escape.inmate_id,
+        upt_code=escape.upt_code,
+        escaped_at=escape.escaped_at,
+        escaped_on=escape.escaped_on,
+        method=escape.method,
+        status=escape.status,
+        recaptured_at=escape.recaptured_at,
+        recaptured_on=escape.recaptured_on,
+        place=escape.place,
+    )
+
+
+@router.post("/escapes", status_code=status.HTTP_201_CREATED, operation_id="reportEscape", tags=["escapes"])
+async def report_escape(body: EscapeIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> EscapeOut:
+    escape = await handlers.report_escape(db, ReportEscape(**body.model_dump()), actor=actor, clock=clock)
+    return _escape_out(escape)
+
+
+@router.post("/escapes/{escape_id}/recapture", operation_id="recordRecapture", tags=["escapes"])
+async def record_recapture(escape_id: str, body: RecaptureIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> EscapeOut:
+    cmd = RecordRecapture(escape_id=escape_id, recaptured_at=body.recaptured_at, place=body.place)
+    return _escape_out(await handlers.record_recapture(db, cmd, actor=actor, clock=clock))
+
+
+@router.get("/escapes", operation_id="listEscapes", tags=["escapes"])
+async def list_escapes(
+    db: DatabaseDep,
+    upt_code: Annotated[str | None, Query(pattern=UPT_CODE)] = None,
+    escape_status: Annotated[EscapeStatus | None, Query(alias="status")] = None,
+) -> list[EscapeOut]:
+    async with db.sessions() as session:
+        escapes = await EscapeRepository(session).find(upt_code=upt_code, status=escape_status)
+    return [_escape_out(e) for e in escapes]

@@ -1,9 +1,10 @@
 """Request and response bodies (separate from tables and from events)."""
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pas_security.domain.escape import EscapeStatus
 from pas_shared.events.remission import UPT_CODE
 from pas_shared.events.security import DisciplineLevel
 
@@ -34,3 +35,30 @@ class SanctionOut(BaseModel):
 
 class AnnulIn(Body):
     annulled_on: date
+
+
+# Times are ISO 8601 instants with an offset; a time without one is refused by the domain
+# (rule timezone-aware) so that the refusal reads in Indonesian as well as English.
+class EscapeIn(Body):
+    inmate_id: str = Field(min_length=1, max_length=36)
+    upt_code: str = Field(pattern=UPT_CODE, examples=["LP-CIPINANG"])
+    escaped_at: datetime = Field(description="When the escape happened, with a time zone offset.")
+    method: str = Field(min_length=1, max_length=200, examples=["memanjat tembok blok C"])
+
+
+class RecaptureIn(Body):
+    recaptured_at: datetime = Field(description="When the escapee was recaptured, with a time zone offset.")
+    place: str = Field(min_length=1, max_length=200, examples=["Terminal Kampung Rambutan"])
+
+
+class EscapeOut(BaseModel):
+    escape_id: str
+    inmate_id: str
+    upt_code: str
+    escaped_at: datetime
+    escaped_on: date = Field(description="Calendar date of the escape in the UPT's time zone (WIB for now).")
+    method: str
+    status: EscapeStatus
+    recaptured_at: datetime | None
+    recaptured_on: date | None = Field(description="Calendar date of the recapture in the UPT's time zone (WIB for now).")
+    place: str | None

@@ -1,7 +1,7 @@
 """Commands: what a user asks the security service to do."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from pas_shared.events.security import DisciplineLevel
 
@@ -19,3 +19,18 @@ class RecordSanction:
 class AnnulSanction:
     case_id: str
     annulled_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportEscape:
+    inmate_id: str
+    upt_code: str
+    escaped_at: datetime
+    method: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordRecapture:
+    escape_id: str
+    recaptured_at: datetime
+    place: str

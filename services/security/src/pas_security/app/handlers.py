@@ -4,9 +4,17 @@ from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from pas_security.adapters.repository import RosterEntry, RosterRepository, SanctionRepository, sanction_row
-from pas_security.app.commands import AnnulSanction, RecordSanction
+from pas_security.adapters.repository import (
+    EscapeRepository,
+    RosterEntry,
+    RosterRepository,
+    SanctionRepository,
+    escape_row,
+    sanction_row,
+)
+from pas_security.app.commands import AnnulSanction, RecordRecapture, RecordSanction, ReportEscape
 from pas_security.domain.discipline import Sanction
+from pas_security.domain.escape import Escape, escape_not_found
 from pas_shared.db import Database, UnitOfWork
 from pas_shared.errors import NotFound, RuleViolation
 from pas_shared.ids import new_id
@@ -57,6 +65,41 @@ async def annul_sanction(db: Database, cmd: AnnulSanction, *, actor: str, clock:
     return sanction
 
 
+async def report_escape(db: Database, cmd: ReportEscape, *, actor: str, clock: Clock) -> Escape:
+    async with UnitOfWork(db, actor=actor) as uow:
+        entry = await _on_roster(RosterRepository(uow.session), cmd.inmate_id, cmd.upt_code)
+        escapes = EscapeRepository(uow.session)
+        # The escape date (escaped_on) is taken in WIB for now: see domain.escape.DEFAULT_UPT_ZONE.
+        escape = Escape.report(
+            escape_id=new_id(),
+            inmate_id=cmd.inmate_id,
+            upt_code=cmd.upt_code,
+            escaped_at=cmd.escaped_at,
+            method=cmd.method,
+            now=clock(),
+            open_escape=await escapes.open_for_inmate(cmd.inmate_id),
+        )
+        await escapes.add(escape)
+        _publish(uow, escape, entry)
+        uow.audit("escape.reported", "escape", escape.escape_id, after=escape_row(escape))
+    return escape
+
+
+async def record_recapture(db: Database, cmd: RecordRecapture, *, actor: str, clock: Clock) -> Escape:
+    async with UnitOfWork(db, actor=actor) as uow:
+        escapes = EscapeRepository(uow.session)
+        escape = await escapes.get(cmd.escape_id)
+        if escape is None:
+            raise escape_not_found(cmd.escape_id)
+        entry = await _on_roster(RosterRepository(uow.session), escape.inmate_id, escape.upt_code)
+        before = escape_row(escape)
+        escape.recapture(recaptured_at=cmd.recaptured_at, place=cmd.place, now=clock())
+        await escapes.save_recapture(escape)
+        _publish(uow, escape, entry)
+        uow.audit("escape.recaptured", "escape", escape.escape_id, before=before, after=escape_row(escape))
+    return escape
+
+
 async def _on_roster(roster: RosterRepository, inmate_id: str, upt_code: str) -> RosterEntry:
     """The inmate must be held in that UPT now, as this service's local roster knows it."""
     entry = await roster.get(inmate_id)
@@ -70,6 +113,6 @@ async def _on_roster(roster: RosterRepository, inmate_id: str, upt_code: str) ->
     return entry
 
 
-def _publish(uow: UnitOfWork, sanction: Sanction, entry: RosterEntry) -> None:
-    # subject = inmate: one inmate's discipline events stay in order on one partition.
-    uow.emit_recorded(sanction.events, subject=sanction.inmate_id, uptcode=sanction.upt_code, kanwilcode=entry.kanwil_code)
+def _publish(uow: UnitOfWork, aggregate: Sanction | Escape, entry: RosterEntry) -> None:
+    # subject = inmate: one inmate's discipline (or escape) events stay in order on one partition.
+    uow.emit_recorded(aggregate.events, subject=aggregate.inmate_id, uptcode=aggregate.upt_code, kanwilcode=entry.kanwil_code)

@@ -1,0 +1,202 @@
+"""Escapes (pelarian): each escapee is one record, from the report until the recapture.
+
+Status follows an explicit state machine (NEXT). An escapee who dies while at large
+(`dead`) and the incident report that may group several escapees are later slices.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+
+from pas_shared.errors import Conflict, FieldError, NotFound, RuleViolation
+from pas_shared.events.security import EscapeeRecaptured, EscapeReported
+
+# The legal dates of an escape are calendar dates in the UPT's own time zone. The security
+# service does not know each UPT's zone yet (remission does), so for now every UPT is taken to
+# be in Asia/Jakarta (WIB, UTC+7). For a WITA or WIT UPT an instant between local midnight and
+# 01:00 / 02:00 then gets the previous day's date. Callers pass the UPT's zone once it is known.
+DEFAULT_UPT_ZONE = ZoneInfo("Asia/Jakarta")
+
+
+class EscapeStatus(StrEnum):
+    AT_LARGE = "at_large"
+    RECAPTURED = "recaptured"
+
+
+# Each state lists the states it may move to; anything else is refused.
+NEXT: dict[EscapeStatus, set[EscapeStatus]] = {
+    EscapeStatus.AT_LARGE: {EscapeStatus.RECAPTURED},
+    EscapeStatus.RECAPTURED: set(),
+}
+
+
+def _require_aware(name: str, value: datetime) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise RuleViolation(
+            name,
+            "timezone-aware",
+            id="Waktu harus menyertakan zona waktu (mis. 2026-11-20T21:30:00+07:00).",
+            en="The time must include a time zone offset (e.g. 2026-11-20T21:30:00+07:00).",
+        )
+
+
+def _not_in_future(name: str, value: datetime, now: datetime, *, what_id: str, what_en: str) -> None:
+    if value > now:
+        raise RuleViolation(
+            name,
+            "not-in-future",
+            id=f"Waktu {what_id} tidak boleh di masa depan.",
+            en=f"The {what_en} time cannot be in the future.",
+        )
+
+
+@dataclass
+class Escape:
+    escape_id: str
+    inmate_id: str
+    upt_code: str
+    escaped_at: datetime
+    escaped_on: date
+    method: str
+    status: EscapeStatus = EscapeStatus.AT_LARGE
+    recaptured_at: datetime | None = None
+    recaptured_on: date | None = None
+    place: str | None = None
+    events: list[BaseModel] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is EscapeStatus.AT_LARGE
+
+    @classmethod
+    def report(
+        cls,
+        *,
+        escape_id: str,
+        inmate_id: str,
+        upt_code: str,
+        escaped_at: datetime,
+        method: str,
+        now: datetime,
+        open_escape: "Escape | None" = None,
+        zone: ZoneInfo = DEFAULT_UPT_ZONE,
+    ) -> "Escape":
+        """`open_escape`: the inmate's escape still at large, if any (one at a time)."""
+        _require_aware("escaped_at", escaped_at)
+        _not_in_future("escaped_at", escaped_at, now, what_id="pelarian", what_en="escape")
+        if open_escape is not None:
+            raise still_at_large(inmate_id, open_escape)
+        escape = cls(
+            escape_id=escape_id,
+            inmate_id=inmate_id,
+            upt_code=upt_code,
+            escaped_at=escaped_at.astimezone(UTC),  # instants are kept in UTC, as the database returns them
+            escaped_on=escaped_at.astimezone(zone).date(),
+            method=method,
+        )
+        escape.events.append(
+            EscapeReported(
+                escape_id=escape_id,
+                inmate_id=inmate_id,
+                upt_code=upt_code,
+                escaped_at=escape.escaped_at,
+                escaped_on=escape.escaped_on,
+                method=method,
+            )
+        )
+        return escape
+
+    def move(self, to: EscapeStatus) -> None:
+        if to not in NEXT[self.status]:
+            raise self._cannot_become(to)
+        self.status = to
+
+    def _cannot_become(self, to: EscapeStatus) -> Conflict:
+        return Conflict(
+            id=f"Pelarian {self.escape_id} berstatus {self.status.value}; tidak dapat menjadi {to.value}.",
+            en=f"Escape {self.escape_id} is {self.status.value}; it cannot become {to.value}.",
+            errors=[
+                FieldError(
+                    "status",
+                    "status-transition",
+                    f"Status {self.status.value} tidak dapat menjadi {to.value}.",
+                    f"Status {self.status.value} cannot become {to.value}.",
+                )
+            ],
+        )
+
+    def recapture(self, *, recaptured_at: datetime, place: str, now: datetime, zone: ZoneInfo = DEFAULT_UPT_ZONE) -> None:
+        # The state is checked first: recapturing a recaptured escapee is a conflict whatever the time.
+        if EscapeStatus.RECAPTURED not in NEXT[self.status]:
+            raise self._cannot_become(EscapeStatus.RECAPTURED)
+        _require_aware("recaptured_at", recaptured_at)
+        if recaptured_at <= self.escaped_at:
+            raise RuleViolation(
+                "recaptured_at",
+                "after-escape",
+                id="Waktu penangkapan kembali harus sesudah waktu pelarian.",
+                en="The recapture time must be after the escape time.",
+            )
+        _not_in_future("recaptured_at", recaptured_at, now, what_id="penangkapan kembali", what_en="recapture")
+        self.move(EscapeStatus.RECAPTURED)
+        self.recaptured_at = recaptured_at.astimezone(UTC)
+        self.recaptured_on = recaptured_at.astimezone(zone).date()
+        self.place = place
+        self.events.append(
+            EscapeeRecaptured(
+                escape_id=self.escape_id,
+                inmate_id=self.inmate_id,
+                upt_code=self.upt_code,
+                recaptured_at=self.recaptured_at,
+                recaptured_on=self.recaptured_on,
+                place=place,
+            )
+        )
+
+
+def still_at_large(inmate_id: str, open_escape: Escape | None = None) -> Conflict:
+    """Refusal of a second escape report while the inmate's earlier escape is still open."""
+    since_id = since_en = ""
+    if open_escape is not None:
+        when = open_escape.escaped_on.isoformat()
+        since_id = f" sejak {when} ({open_escape.escape_id})"
+        since_en = f" since {when} ({open_escape.escape_id})"
+    return Conflict(
+        id=f"WBP {inmate_id} masih dalam pelarian{since_id}; catat penangkapan kembalinya dahulu.",
+        en=f"Inmate {inmate_id} is still at large{since_en}; record the recapture first.",
+        errors=[
+            FieldError(
+                "inmate_id",
+                "one-open-escape",
+                f"WBP {inmate_id} masih dalam pelarian; hanya satu pelarian terbuka per WBP.",
+                f"Inmate {inmate_id} is still at large; only one open escape per inmate.",
+            )
+        ],
+    )
+
+
+def concurrent_change(escape_id: str) -> Conflict:
+    """The escape changed between reading and saving it (another recapture came first)."""
+    return Conflict(
+        id=f"Pelarian {escape_id} baru saja diubah oleh permintaan lain; muat ulang dan periksa kembali.",
+        en=f"Escape {escape_id} was just changed by another request; reload and check again.",
+        errors=[
+            FieldError(
+                "status",
+                "status-transition",
+                "Status pelarian berubah sebelum perubahan ini disimpan.",
+                "The escape's status changed before this change was saved.",
+            )
+        ],
+    )
+
+
+def escape_not_found(escape_id: str) -> NotFound:
+    return NotFound(
+        id=f"Pelarian {escape_id} tidak ditemukan.",
+        en=f"Escape {escape_id} does not exist.",
+        errors=[FieldError("escape_id", "escape-exists", "Data pelarian tidak ditemukan.", "No such escape.")],
+    )

@@ -1,0 +1,189 @@
+from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pas_security.domain.escape import NEXT, Escape, EscapeStatus
+from pas_shared.errors import Conflict, RuleViolation
+from pas_shared.events.security import EscapeeRecaptured, EscapeReported
+
+WIB = timezone(timedelta(hours=7))
+NOW = datetime(2026, 11, 28, 10, 0, tzinfo=WIB)
+ESCAPED_AT = datetime(2026, 11, 20, 21, 30, tzinfo=WIB)
+
+
+def report(**changes: object) -> Escape:
+    values: dict[str, object] = {
+        "escape_id": "e-1",
+        "inmate_id": "i-1",
+        "upt_code": "LP-X",
+        "escaped_at": ESCAPED_AT,
+        "method": "memanjat tembok",
+        "now": NOW,
+    } | changes
+    return Escape.report(**values)  # type: ignore[arg-type]
+
+
+def refused(**changes: object) -> RuleViolation:
+    """A refused report is never built, so it cannot have recorded an event."""
+    with pytest.raises(RuleViolation) as caught:
+        report(**changes)
+    return caught.value
+
+
+def reported() -> Escape:
+    escape = report()
+    escape.events.clear()
+    return escape
+
+
+def test_the_state_machine() -> None:
+    assert NEXT == {EscapeStatus.AT_LARGE: {EscapeStatus.RECAPTURED}, EscapeStatus.RECAPTURED: set()}
+    assert set(NEXT) == set(EscapeStatus)
+
+
+def test_a_report_records_the_event() -> None:
+    escape = report()
+    assert (escape.status, escape.is_open, escape.escaped_on) == (EscapeStatus.AT_LARGE, True, date(2026, 11, 20))
+    assert (escape.recaptured_at, escape.recaptured_on, escape.place) == (None, None, None)
+    assert escape.events == [
+        EscapeReported(
+            escape_id="e-1",
+            inmate_id="i-1",
+            upt_code="LP-X",
+            escaped_at=ESCAPED_AT,
+            escaped_on=date(2026, 11, 20),
+            method="memanjat tembok",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("escaped_at", "escaped_on"),
+    [
+        (datetime(2026, 11, 20, 16, 59, tzinfo=UTC), date(2026, 11, 20)),  # 23:59 WIB
+        (datetime(2026, 11, 20, 17, 0, tzinfo=UTC), date(2026, 11, 21)),  # 00:00 WIB the next day
+        (datetime(2026, 11, 21, 0, 30, tzinfo=ZoneInfo("Asia/Jayapura")), date(2026, 11, 20)),  # 22:30 WIB
+    ],
+)
+def test_the_escape_date_is_the_date_in_wib(escaped_at: datetime, escaped_on: date) -> None:
+    escape = report(escaped_at=escaped_at)
+    assert escape.escaped_on == escaped_on
+    assert isinstance(escape.events[0], EscapeReported)
+    assert escape.events[0].escaped_on == escaped_on
+
+
+def test_the_zone_can_be_given() -> None:
+    at = datetime(2026, 11, 20, 16, 30, tzinfo=UTC)  # 23:30 WIB, 01:30 WIT the next day
+    assert report(escaped_at=at, zone=ZoneInfo("Asia/Jayapura")).escaped_on == date(2026, 11, 21)
+
+
+def test_instants_are_kept_in_utc() -> None:
+    escape = report()
+    assert escape.escaped_at.tzinfo is UTC and escape.escaped_at == ESCAPED_AT
+    escape.recapture(recaptured_at=NOW, place="Bogor", now=NOW)
+    assert escape.recaptured_at is not None and escape.recaptured_at.tzinfo is UTC
+    assert isinstance(escape.events[-1], EscapeeRecaptured)
+    assert escape.events[-1].recaptured_at.tzinfo is UTC
+
+
+def test_now_is_allowed_but_not_a_moment_later() -> None:
+    assert report(escaped_at=NOW).escaped_at == NOW
+    error = refused(escaped_at=NOW + timedelta(seconds=1))
+    assert (error.errors[0].field, error.errors[0].rule) == ("escaped_at", "not-in-future")
+    assert error.errors[0].message_id and error.errors[0].message_en
+
+
+def test_a_time_without_zone_is_refused() -> None:
+    error = refused(escaped_at=datetime(2026, 11, 20, 21, 30))
+    assert (error.errors[0].field, error.errors[0].rule) == ("escaped_at", "timezone-aware")
+
+
+def test_a_second_escape_while_at_large_is_a_conflict() -> None:
+    open_escape = reported()
+    with pytest.raises(Conflict) as caught:
+        report(escape_id="e-2", open_escape=open_escape)
+    assert open_escape.is_open
+    assert open_escape.events == []
+    assert caught.value.detail_id and caught.value.detail_en
+    assert "e-1" in caught.value.detail_en
+    assert [(e.field, e.rule) for e in caught.value.errors] == [("inmate_id", "one-open-escape")]
+
+
+def test_a_new_escape_after_the_recapture_is_allowed() -> None:
+    first = reported()
+    first.recapture(recaptured_at=datetime(2026, 11, 22, 8, 0, tzinfo=WIB), place="Bogor", now=NOW)
+    second = report(escape_id="e-2", escaped_at=datetime(2026, 11, 27, 3, 0, tzinfo=WIB))  # no open escape any more
+    assert second.is_open
+
+
+def test_a_recapture_records_the_event() -> None:
+    escape = reported()
+    at = datetime(2026, 11, 21, 18, 0, tzinfo=UTC)  # 01:00 WIB on the 22nd
+    escape.recapture(recaptured_at=at, place="Terminal Bogor", now=NOW)
+    assert (escape.status, escape.is_open) == (EscapeStatus.RECAPTURED, False)
+    assert (escape.recaptured_at, escape.recaptured_on, escape.place) == (at, date(2026, 11, 22), "Terminal Bogor")
+    assert escape.events == [
+        EscapeeRecaptured(
+            escape_id="e-1",
+            inmate_id="i-1",
+            upt_code="LP-X",
+            recaptured_at=at,
+            recaptured_on=date(2026, 11, 22),
+            place="Terminal Bogor",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("recaptured_at", "rule"),
+    [
+        (ESCAPED_AT, "after-escape"),  # the same instant is not after
+        (ESCAPED_AT - timedelta(minutes=1), "after-escape"),
+        (ESCAPED_AT.astimezone(UTC), "after-escape"),  # the same instant in another zone
+        (NOW + timedelta(seconds=1), "not-in-future"),
+        (datetime(2026, 11, 22, 8, 0), "timezone-aware"),
+    ],
+)
+def test_recapture_times_are_checked(recaptured_at: datetime, rule: str) -> None:
+    escape = reported()
+    with pytest.raises(RuleViolation) as caught:
+        escape.recapture(recaptured_at=recaptured_at, place="Bogor", now=NOW)
+    assert (caught.value.errors[0].field, caught.value.errors[0].rule) == ("recaptured_at", rule)
+    assert caught.value.errors[0].message_id and caught.value.errors[0].message_en
+    assert (escape.status, escape.recaptured_at, escape.recaptured_on, escape.place) == (EscapeStatus.AT_LARGE, None, None, None)
+    assert escape.events == []
+
+
+def test_a_recapture_one_second_after_the_escape_and_at_now_are_allowed() -> None:
+    escape = reported()
+    escape.recapture(recaptured_at=ESCAPED_AT + timedelta(seconds=1), place="Bogor", now=NOW)
+    assert escape.status is EscapeStatus.RECAPTURED
+    other = reported()
+    other.recapture(recaptured_at=NOW, place="Bogor", now=NOW)
+    assert other.recaptured_at == NOW
+
+
+def test_recapturing_twice_is_a_conflict() -> None:
+    escape = reported()
+    first = datetime(2026, 11, 22, 8, 0, tzinfo=WIB)
+    escape.recapture(recaptured_at=first, place="Bogor", now=NOW)
+    escape.events.clear()
+    with pytest.raises(Conflict) as caught:
+        # A bad time too: the state is what is refused.
+        escape.recapture(recaptured_at=NOW + timedelta(days=1), place="Depok", now=NOW)
+    assert caught.value.detail_id and caught.value.detail_en
+    assert [(e.field, e.rule) for e in caught.value.errors] == [("status", "status-transition")]
+    assert (escape.recaptured_at, escape.place) == (first, "Bogor")
+    assert escape.events == []
+
+
+def test_recaptured_is_final() -> None:
+    escape = reported()
+    escape.recapture(recaptured_at=datetime(2026, 11, 22, 8, 0, tzinfo=WIB), place="Bogor", now=NOW)
+    escape.events.clear()
+    for to in EscapeStatus:
+        with pytest.raises(Conflict):
+            escape.move(to)
+    assert escape.status is EscapeStatus.RECAPTURED
+    assert escape.events == []
