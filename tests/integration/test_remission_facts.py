@@ -116,3 +116,45 @@ async def test_escape_and_recapture_from_security_move_remission(platform: Platf
 
         # 31 days at large: expiration 10 Jan 2028 + 31 days = 10 Feb 2028; first RU, 2 months -> 10 Dec 2027
         await until_equal(release_2027, "2027-12-10", what="the recapture reaching remission")
+
+
+async def test_programme_grade_and_risk_from_rehabilitation_make_remission_possible(platform: Platform) -> None:
+    await platform.create_databases("remission", "rehabilitation")
+    async with running(create_app(platform, "remission")) as remission, running(create_app(platform, "rehabilitation")) as rehab:
+        await remission.post("/api/v1/facilities", json=FACILITY)
+        inmate_id = (await remission.post("/api/v1/inmates", json=admission(1) | {"admitted_on": "2025-01-10"})).json()[
+            "inmate_id"
+        ]
+        verdict = {"verdict_final_on": "2025-05-01", "sentence": {"kind": "term", "years": 3}}
+        assert (await remission.put(f"/api/v1/inmates/{inmate_id}/verdict", json=verdict)).status_code == 200
+        ru = {"occasion": "remisi-umum", "on": "2026-08-17"}
+
+        async def reasons() -> list[str]:
+            return list((await remission.get(f"/api/v1/inmates/{inmate_id}/remission", params=ru)).json()["reasons"])
+
+        assert await reasons() == ["programme-active", "risk-reduced"]  # nothing known from rehabilitation yet
+
+        async def on_roster() -> int:
+            return int((await rehab.get("/api/v1/roster/LP-CIPINANG")).json()["population"])
+
+        await until_equal(on_roster, 1, what="rehabilitation's roster has the inmate")
+        enrolment = {
+            "inmate_id": inmate_id,
+            "upt_code": "LP-CIPINANG",
+            "programme": "Roti",
+            "kind": "kemandirian",
+            "enrolled_on": "2025-06-01",
+        }
+        response = await rehab.post("/api/v1/enrolments", json=enrolment)
+        assert response.status_code == 201, response.text
+        graded = await rehab.post(
+            f"/api/v1/enrolments/{response.json()['enrolment_id']}/grade", json={"grade": "baik", "graded_on": "2026-01-15"}
+        )
+        assert graded.status_code == 200, graded.text
+        await until_equal(reasons, ["risk-reduced"], what="the programme grade reaching remission")
+
+        for level, on in (("sedang", "2025-07-01"), ("rendah", "2026-02-01")):
+            body = {"inmate_id": inmate_id, "upt_code": "LP-CIPINANG", "level": level, "assessed_on": on}
+            response = await rehab.post("/api/v1/risk-assessments", json=body)
+            assert response.status_code == 201, response.text
+        await until_equal(reasons, [], what="the reduced risk reaching remission")

@@ -5,6 +5,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from pas_rehabilitation.adapters.tables import platform, roster
+from pas_rehabilitation.api.routes import router
 from pas_rehabilitation.settings import Settings
 from pas_shared.roster import roster_router, roster_subscription
 from pas_shared.service import ServiceSpec, create_app
@@ -21,7 +22,7 @@ def create(settings: Settings | None = None) -> FastAPI:
             description="Programmes, risk assessments, products, permits, sales, PNBP and premi.",
             root=SERVICE_ROOT,
             tables=platform,
-            routers=[roster_router(roster)],
+            routers=[roster_router(roster), router],
             subscriptions=[roster_subscription(settings.service_name, roster)],
         )
     )

@@ -11,6 +11,7 @@ class Settings(ServiceSettings):
     port: int = 8003
     assume_programme_and_risk_met: bool = Field(
         default=False,
-        description="Treat 'active in the programme' and 'risk reduced' as met until the rehabilitation "
-        "service publishes those facts (issue 5). Off: remission is refused for want of them.",
+        description="Treat 'active in the programme' and 'risk reduced' as met for inmates with no "
+        "programme grade or risk assessment from the rehabilitation service yet (e.g. records migrated "
+        "from before this platform). Off: remission is refused for want of them.",
     )

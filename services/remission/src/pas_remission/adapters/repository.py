@@ -10,6 +10,7 @@ from pas_remission.adapters.tables import (
     at_large,
     batch_transitions,
     facilities,
+    inmate_conditions,
     inmates,
     register_f,
     remission_batches,
@@ -118,6 +119,22 @@ class InmateRepository:
         for inmate_id, start, end in (await self.session.execute(query)).all():
             out.setdefault(inmate_id, []).append((start, end))
         return out
+
+    async def conditions(self, inmate_id: str) -> tuple[str | None, bool | None]:
+        c = inmate_conditions
+        row = (
+            await self.session.execute(select(c.c.programme_grade, c.c.risk_reduced).where(c.c.inmate_id == inmate_id))
+        ).first()
+        return (row[0], row[1]) if row else (None, None)
+
+    async def conditions_by_inmate(self, scope: str) -> dict[str, tuple[str | None, bool | None]]:
+        c = inmate_conditions
+        query = (
+            select(c.c.inmate_id, c.c.programme_grade, c.c.risk_reduced)
+            .join(inmates, inmates.c.inmate_id == c.c.inmate_id)
+            .where(inmates.c.released_on.is_(None), *_scope_filter(scope))
+        )
+        return {i: (g, r) for i, g, r in (await self.session.execute(query)).all()}
 
     async def grants(self, inmate_id: str) -> list[Grant]:
         query = select(remission_grants).where(remission_grants.c.inmate_id == inmate_id).order_by(remission_grants.c.granted_on)

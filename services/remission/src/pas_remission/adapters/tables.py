@@ -61,6 +61,17 @@ at_large = Table(
     Column("recaptured_on", Date, nullable=True),
 )
 
+# Latest programme grade and risk assessment, from rehabilitation's events.
+inmate_conditions = Table(
+    "inmate_conditions",
+    metadata,
+    Column("inmate_id", String(36), primary_key=True),
+    Column("programme_grade", String(16), nullable=True),
+    Column("graded_on", Date, nullable=True),
+    Column("risk_reduced", Boolean, nullable=True),
+    Column("assessed_on", Date, nullable=True),
+)
+
 remission_grants = Table(
     "remission_grants",
     metadata,

@@ -24,6 +24,7 @@ async def _propose(uow: UnitOfWork, batch: Batch, assume_conditions_met: bool) -
     register_f = await inmates.register_f_by_inmate(batch.scope)
     grants = await inmates.grants_by_inmate(batch.scope)
     escapes = await inmates.escapes_by_inmate(batch.scope)
+    conditions = await inmates.conditions_by_inmate(batch.scope)
     engine = Engine()
     proposals = []
     for inmate in await inmates.held_in(batch.scope):
@@ -31,7 +32,7 @@ async def _propose(uow: UnitOfWork, batch: Batch, assume_conditions_met: bool) -
             proposals.append(Proposal(inmate.inmate_id, inmate.upt_code, False, ("verdict-final",), None, None, None, True))
             continue
         i = inmate.inmate_id
-        facts = Facts(register_f.get(i, []), grants.get(i, []), escapes.get(i, []))
+        facts = Facts(register_f.get(i, []), grants.get(i, []), escapes.get(i, []), *conditions.get(i, (None, None)))
         case = case_for(inmate, facts, batch.on, assume_conditions_met)
         r = engine.remission(case, Occasion(batch.occasion), batch.on, holiday=batch.holiday)
         proposals.append(

@@ -1,13 +1,16 @@
 """Eligibility facts kept from other services' events: Register F entries from security's
-discipline decisions and time at large from its escape reports. (Rehabilitation's programme
-and risk events follow with issue 5.)"""
+discipline decisions, time at large from its escape reports, and the latest programme grade and
+risk assessment from rehabilitation."""
+
+from typing import Any
 
 from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from pas_remission.adapters.tables import at_large, register_f
+from pas_remission.adapters.tables import at_large, inmate_conditions, register_f
 from pas_shared.consumer import Received, Subscription
 from pas_shared.db import UnitOfWork
+from pas_shared.events.rehabilitation import PROGRAMME_GRADED, RISK_ASSESSED, ProgrammeGraded, RiskAssessed
 from pas_shared.events.security import (
     DISCIPLINE_ANNULLED,
     DISCIPLINE_SANCTIONED,
@@ -55,3 +58,33 @@ async def recaptured(uow: UnitOfWork, events: list[Received[EscapeeRecaptured]])
         update(at_large).where(at_large.c.escape_id == bindparam("b_id")).values(recaptured_on=bindparam("b_on")),
         [{"b_id": e.data.escape_id, "b_on": e.data.recaptured_on} for e in events],
     )
+
+
+async def _latest(uow: UnitOfWork, rows: list[dict[str, Any]], date_column: str) -> None:
+    """Keep the newest fact per inmate: an older event arriving late does not overwrite it."""
+    dialect_insert = postgresql.insert if uow.db.is_postgres else sqlite.insert
+    stmt = dialect_insert(inmate_conditions)
+    changed = [k for k in rows[0] if k != "inmate_id"]
+    column = inmate_conditions.c[date_column]
+    await uow.session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[inmate_conditions.c.inmate_id],
+            set_={k: stmt.excluded[k] for k in changed},
+            where=(column.is_(None)) | (stmt.excluded[date_column] >= column),
+        ),
+        rows,
+    )
+
+
+@eligibility_facts.on(PROGRAMME_GRADED)
+async def graded(uow: UnitOfWork, events: list[Received[ProgrammeGraded]]) -> None:
+    for e in events:  # one at a time: two grades of one inmate in a batch must not collide
+        row = {"inmate_id": e.data.inmate_id, "programme_grade": e.data.grade.value, "graded_on": e.data.graded_on}
+        await _latest(uow, [row], "graded_on")
+
+
+@eligibility_facts.on(RISK_ASSESSED)
+async def assessed(uow: UnitOfWork, events: list[Received[RiskAssessed]]) -> None:
+    for e in events:
+        row = {"inmate_id": e.data.inmate_id, "risk_reduced": e.data.reduced, "assessed_on": e.data.assessed_on}
+        await _latest(uow, [row], "assessed_on")

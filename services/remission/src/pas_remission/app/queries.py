@@ -25,7 +25,12 @@ async def remission_check(
                 id="Putusan belum dicatat; remisi dihitung setelah ada putusan.",
                 en="No verdict recorded yet; remission is computed once there is one.",
             )
-        facts = Facts(await repo.register_f_dates(inmate_id), await repo.grants(inmate_id), await repo.escapes(inmate_id))
+        facts = Facts(
+            await repo.register_f_dates(inmate_id),
+            await repo.grants(inmate_id),
+            await repo.escapes(inmate_id),
+            *await repo.conditions(inmate_id),
+        )
     return Engine().remission(case_for(inmate, facts, on, assume_conditions_met), occasion, on, holiday=holiday)
 
 
@@ -36,6 +41,8 @@ class Facts:
     register_f: list[date] = field(default_factory=list)
     grants: list[Grant] = field(default_factory=list)
     escapes: list[tuple[date, date | None]] = field(default_factory=list)  # (escaped, recaptured or None)
+    programme_grade: str | None = None  # latest grade from rehabilitation; "baik" proves good conduct
+    risk_reduced: bool | None = None  # latest risk assessment went down
 
 
 def case_for(inmate: Inmate, facts: Facts, on: date, assume_conditions_met: bool) -> Case:
@@ -54,9 +61,9 @@ def case_for(inmate: Inmate, facts: Facts, on: date, assume_conditions_met: bool
         fine_substitute=v.fine_substitute,
         register_f=tuple(facts.register_f),
         at_large=tuple(AtLarge(start, end or on + timedelta(days=1)) for start, end in facts.escapes),
-        # Until rehabilitation publishes programme and risk events (issue 5) these two facts
-        # are unknown: refused unless the deployment explicitly assumes them (a setting).
-        programme_active=assume_conditions_met,
-        risk_reduced=assume_conditions_met,
+        # From rehabilitation's events; with no event yet the condition is not met, unless the
+        # deployment assumes it (a setting for data migrated from before this platform).
+        programme_active=facts.programme_grade == "baik" if facts.programme_grade is not None else assume_conditions_met,
+        risk_reduced=facts.risk_reduced if facts.risk_reduced is not None else assume_conditions_met,
         grants=tuple(facts.grants),
     )

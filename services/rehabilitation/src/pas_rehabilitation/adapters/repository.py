@@ -1,0 +1,157 @@
+"""Repositories: domain objects in and out of the service's tables."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pas_rehabilitation.adapters.tables import enrolments, risk_assessments, roster
+from pas_rehabilitation.domain.programme import Enrolment, EnrolmentStatus, ProgrammeKind, concurrent_change
+from pas_rehabilitation.domain.risk import Assessment, concurrent_assessment
+from pas_shared.events.rehabilitation import Grade, RiskLevel
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One inmate on this service's local roster (kept from remission's inmate events)."""
+
+    inmate_id: str
+    upt_code: str
+    kanwil_code: str
+    released_on: date | None
+
+
+class RosterRepository:
+    """Read-only: the roster is written by the roster subscription in pas_shared.roster."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, inmate_id: str) -> RosterEntry | None:
+        table = roster.roster
+        query = select(table.c.inmate_id, table.c.upt_code, table.c.kanwil_code, table.c.released_on).where(
+            table.c.inmate_id == inmate_id
+        )
+        row = (await self.session.execute(query)).mappings().first()
+        if row is None:
+            return None
+        return RosterEntry(
+            inmate_id=row["inmate_id"], upt_code=row["upt_code"], kanwil_code=row["kanwil_code"], released_on=row["released_on"]
+        )
+
+
+class EnrolmentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, enrolment_id: str) -> Enrolment | None:
+        query = select(enrolments).where(enrolments.c.enrolment_id == enrolment_id)
+        row = (await self.session.execute(query)).mappings().first()
+        return None if row is None else _enrolment(row)
+
+    async def for_inmate(self, inmate_id: str) -> list[Enrolment]:
+        query = (
+            select(enrolments)
+            .where(enrolments.c.inmate_id == inmate_id)
+            .order_by(enrolments.c.enrolled_on, enrolments.c.enrolment_id)
+        )
+        return [_enrolment(row) for row in (await self.session.execute(query)).mappings()]
+
+    async def add(self, enrolment: Enrolment) -> None:
+        await self.session.execute(insert(enrolments).values(**enrolment_row(enrolment)))
+
+    async def save_grade(self, enrolment: Enrolment) -> None:
+        result = await self.session.execute(
+            update(enrolments)
+            .where(enrolments.c.enrolment_id == enrolment.enrolment_id, enrolments.c.status == EnrolmentStatus.ENROLLED.value)
+            .values(
+                status=enrolment.status.value,
+                grade=enrolment.grade.value if enrolment.grade is not None else None,
+                graded_on=enrolment.graded_on,
+            )
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise concurrent_change(enrolment.enrolment_id)
+
+
+def _enrolment(row: Any) -> Enrolment:
+    return Enrolment(
+        enrolment_id=row["enrolment_id"],
+        inmate_id=row["inmate_id"],
+        upt_code=row["upt_code"],
+        programme=row["programme"],
+        kind=ProgrammeKind(row["kind"]),
+        enrolled_on=row["enrolled_on"],
+        status=EnrolmentStatus(row["status"]),
+        grade=None if row["grade"] is None else Grade(row["grade"]),
+        graded_on=row["graded_on"],
+    )
+
+
+def enrolment_row(e: Enrolment) -> dict[str, Any]:
+    return {
+        "enrolment_id": e.enrolment_id,
+        "inmate_id": e.inmate_id,
+        "upt_code": e.upt_code,
+        "programme": e.programme,
+        "kind": e.kind.value,
+        "enrolled_on": e.enrolled_on,
+        "status": e.status.value,
+        "grade": None if e.grade is None else e.grade.value,
+        "graded_on": e.graded_on,
+    }
+
+
+class AssessmentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def latest_for_inmate(self, inmate_id: str) -> Assessment | None:
+        query = (
+            select(risk_assessments)
+            .where(risk_assessments.c.inmate_id == inmate_id)
+            .order_by(risk_assessments.c.sequence.desc())
+            .limit(1)
+        )
+        row = (await self.session.execute(query)).mappings().first()
+        return None if row is None else _assessment(row)
+
+    async def for_inmate(self, inmate_id: str) -> list[Assessment]:
+        query = select(risk_assessments).where(risk_assessments.c.inmate_id == inmate_id).order_by(risk_assessments.c.sequence)
+        return [_assessment(row) for row in (await self.session.execute(query)).mappings()]
+
+    async def add(self, assessment: Assessment) -> None:
+        try:
+            await self.session.execute(insert(risk_assessments).values(**assessment_row(assessment)))
+        except IntegrityError:
+            # ux_risk_assessments_inmate_sequence: another assessment of this inmate committed first.
+            raise concurrent_assessment(assessment.inmate_id) from None
+
+
+def _assessment(row: Any) -> Assessment:
+    return Assessment(
+        assessment_id=row["assessment_id"],
+        inmate_id=row["inmate_id"],
+        upt_code=row["upt_code"],
+        level=RiskLevel(row["level"]),
+        assessed_on=row["assessed_on"],
+        sequence=row["sequence"],
+        previous_level=None if row["previous_level"] is None else RiskLevel(row["previous_level"]),
+        reduced=row["reduced"],
+    )
+
+
+def assessment_row(a: Assessment) -> dict[str, Any]:
+    return {
+        "assessment_id": a.assessment_id,
+        "inmate_id": a.inmate_id,
+        "upt_code": a.upt_code,
+        "level": a.level.value,
+        "assessed_on": a.assessed_on,
+        "sequence": a.sequence,
+        "previous_level": None if a.previous_level is None else a.previous_level.value,
+        "reduced": a.reduced,
+    }

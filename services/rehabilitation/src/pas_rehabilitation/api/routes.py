@@ -1,0 +1,69 @@
+from fastapi import APIRouter, status
+
+from pas_rehabilitation.adapters.repository import AssessmentRepository, EnrolmentRepository
+from pas_rehabilitation.api.schemas import AssessmentIn, AssessmentOut, EnrolmentIn, EnrolmentOut, GradeIn
+from pas_rehabilitation.app import handlers
+from pas_rehabilitation.app.commands import AssessRisk, EnrolInProgramme, GradeEnrolment
+from pas_rehabilitation.domain.programme import Enrolment
+from pas_rehabilitation.domain.risk import Assessment
+from pas_shared.api import ActorDep, ClockDep, DatabaseDep
+
+router = APIRouter(prefix="/api/v1")
+
+
+def _enrolment_out(enrolment: Enrolment) -> EnrolmentOut:
+    return EnrolmentOut(
+        enrolment_id=enrolment.enrolment_id,
+        inmate_id=enrolment.inmate_id,
+        upt_code=enrolment.upt_code,
+        programme=enrolment.programme,
+        kind=enrolment.kind,
+        enrolled_on=enrolment.enrolled_on,
+        status=enrolment.status,
+        grade=enrolment.grade,
+        graded_on=enrolment.graded_on,
+    )
+
+
+@router.post("/enrolments", status_code=status.HTTP_201_CREATED, operation_id="enrolInProgramme", tags=["programmes"])
+async def enrol_in_programme(body: EnrolmentIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> EnrolmentOut:
+    enrolment = await handlers.enrol_in_programme(db, EnrolInProgramme(**body.model_dump()), actor=actor, clock=clock)
+    return _enrolment_out(enrolment)
+
+
+@router.post("/enrolments/{enrolment_id}/grade", operation_id="gradeEnrolment", tags=["programmes"])
+async def grade_enrolment(enrolment_id: str, body: GradeIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> EnrolmentOut:
+    cmd = GradeEnrolment(enrolment_id=enrolment_id, grade=body.grade, graded_on=body.graded_on)
+    return _enrolment_out(await handlers.grade_enrolment(db, cmd, actor=actor, clock=clock))
+
+
+@router.get("/enrolments", operation_id="listEnrolments", tags=["programmes"])
+async def list_enrolments(inmate_id: str, db: DatabaseDep) -> list[EnrolmentOut]:
+    async with db.sessions() as session:
+        enrolments = await EnrolmentRepository(session).for_inmate(inmate_id)
+    return [_enrolment_out(e) for e in enrolments]
+
+
+def _assessment_out(assessment: Assessment) -> AssessmentOut:
+    return AssessmentOut(
+        assessment_id=assessment.assessment_id,
+        inmate_id=assessment.inmate_id,
+        upt_code=assessment.upt_code,
+        level=assessment.level,
+        assessed_on=assessment.assessed_on,
+        previous_level=assessment.previous_level,
+        reduced=assessment.reduced,
+    )
+
+
+@router.post("/risk-assessments", status_code=status.HTTP_201_CREATED, operation_id="assessRisk", tags=["risk"])
+async def assess_risk(body: AssessmentIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> AssessmentOut:
+    assessment = await handlers.assess_risk(db, AssessRisk(**body.model_dump()), actor=actor, clock=clock)
+    return _assessment_out(assessment)
+
+
+@router.get("/risk-assessments", operation_id="listRiskAssessments", tags=["risk"])
+async def list_risk_assessments(inmate_id: str, db: DatabaseDep) -> list[AssessmentOut]:
+    async with db.sessions() as session:
+        assessments = await AssessmentRepository(session).for_inmate(inmate_id)
+    return [_assessment_out(a) for a in assessments]
