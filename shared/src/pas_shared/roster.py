@@ -6,7 +6,10 @@ also shows at once if an event were ever applied twice.
 """
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter
 from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, bindparam, insert, select, update
@@ -16,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pas_shared.api import DatabaseDep
 from pas_shared.consumer import Received, Subscription
 from pas_shared.db import UnitOfWork
+from pas_shared.errors import RuleViolation
 from pas_shared.events.remission import INMATE_ADMITTED, INMATE_RELEASED, InmateAdmitted, InmateReleased
 
 
@@ -111,3 +115,39 @@ def roster_router(tables: RosterTables) -> APIRouter:
             return {"upt_code": upt_code, "population": await headcount_of(session, tables, upt_code)}
 
     return router
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One inmate on this service's local roster."""
+
+    inmate_id: str
+    upt_code: str
+    kanwil_code: str
+    released_on: date | None
+
+
+async def require_on_roster(session: AsyncSession, tables: RosterTables, inmate_id: str, upt_code: str) -> RosterEntry:
+    """The inmate must be held in that UPT now, as this service's local roster knows it."""
+    r = tables.roster
+    query = select(r.c.inmate_id, r.c.upt_code, r.c.kanwil_code, r.c.released_on).where(r.c.inmate_id == inmate_id)
+    row = (await session.execute(query)).mappings().first()
+    if row is None or row["upt_code"] != upt_code or row["released_on"] is not None:
+        raise RuleViolation(
+            "inmate_id",
+            "inmate-in-roster",
+            id=f"WBP {inmate_id} tidak tercatat sebagai penghuni {upt_code}.",
+            en=f"Inmate {inmate_id} is not on the roster of {upt_code}.",
+        )
+    return RosterEntry(row["inmate_id"], row["upt_code"], row["kanwil_code"], row["released_on"])
+
+
+# Services that know UPTs only through the roster do not know their time zones yet (remission
+# does). Until they do, "today" is the date in Asia/Jayapura (WIT, UTC+9), Indonesia's latest
+# zone: no date that is already today in some UPT is refused; the cost is that for up to two
+# hours a day a WIB or WITA UPT can record tomorrow's date.
+LATEST_ZONE = ZoneInfo("Asia/Jayapura")
+
+
+def latest_local_today(clock: Callable[[], datetime]) -> date:
+    return clock().astimezone(LATEST_ZONE).date()

@@ -1,46 +1,15 @@
 """Repositories: domain objects in and out of the service's tables."""
 
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pas_rehabilitation.adapters.tables import enrolments, risk_assessments, roster
+from pas_rehabilitation.adapters.tables import enrolments, risk_assessments
 from pas_rehabilitation.domain.programme import Enrolment, EnrolmentStatus, ProgrammeKind, concurrent_change
 from pas_rehabilitation.domain.risk import Assessment, concurrent_assessment
 from pas_shared.events.rehabilitation import Grade, RiskLevel
-
-
-@dataclass(frozen=True)
-class RosterEntry:
-    """One inmate on this service's local roster (kept from remission's inmate events)."""
-
-    inmate_id: str
-    upt_code: str
-    kanwil_code: str
-    released_on: date | None
-
-
-class RosterRepository:
-    """Read-only: the roster is written by the roster subscription in pas_shared.roster."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, inmate_id: str) -> RosterEntry | None:
-        table = roster.roster
-        query = select(table.c.inmate_id, table.c.upt_code, table.c.kanwil_code, table.c.released_on).where(
-            table.c.inmate_id == inmate_id
-        )
-        row = (await self.session.execute(query)).mappings().first()
-        if row is None:
-            return None
-        return RosterEntry(
-            inmate_id=row["inmate_id"], upt_code=row["upt_code"], kanwil_code=row["kanwil_code"], released_on=row["released_on"]
-        )
 
 
 class EnrolmentRepository:

@@ -1,40 +1,28 @@
 """Use cases. Each runs in one unit of work: state, events (outbox) and audit commit together."""
 
 from collections.abc import Callable
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from pas_rehabilitation.adapters.repository import (
     AssessmentRepository,
     EnrolmentRepository,
-    RosterEntry,
-    RosterRepository,
     assessment_row,
     enrolment_row,
 )
+from pas_rehabilitation.adapters.tables import roster
 from pas_rehabilitation.app.commands import AssessRisk, EnrolInProgramme, GradeEnrolment
 from pas_rehabilitation.domain.programme import Enrolment, enrolment_not_found
 from pas_rehabilitation.domain.risk import Assessment
 from pas_shared.db import Database, UnitOfWork
-from pas_shared.errors import RuleViolation
 from pas_shared.ids import new_id
+from pas_shared.roster import RosterEntry, latest_local_today, require_on_roster
 
 Clock = Callable[[], datetime]
-
-# The rehabilitation service does not know each UPT's time zone yet (remission does). Until it
-# does, "today" is the date in Asia/Jayapura (WIT, UTC+9), Indonesia's latest zone: no date that
-# is already today in some UPT is refused; the cost is that for up to two hours a day a WIB or
-# WITA UPT can record tomorrow's date.
-LATEST_ZONE = ZoneInfo("Asia/Jayapura")
-
-
-def latest_local_today(clock: Clock) -> date:
-    return clock().astimezone(LATEST_ZONE).date()
 
 
 async def enrol_in_programme(db: Database, cmd: EnrolInProgramme, *, actor: str, clock: Clock) -> Enrolment:
     async with UnitOfWork(db, actor=actor) as uow:
-        entry = await _on_roster(RosterRepository(uow.session), cmd.inmate_id, cmd.upt_code)
+        entry = await require_on_roster(uow.session, roster, cmd.inmate_id, cmd.upt_code)
         enrolment = Enrolment.enrol(
             enrolment_id=new_id(),
             inmate_id=cmd.inmate_id,
@@ -56,7 +44,7 @@ async def grade_enrolment(db: Database, cmd: GradeEnrolment, *, actor: str, cloc
         enrolment = await enrolments.get(cmd.enrolment_id)
         if enrolment is None:
             raise enrolment_not_found(cmd.enrolment_id)
-        entry = await _on_roster(RosterRepository(uow.session), enrolment.inmate_id, enrolment.upt_code)
+        entry = await require_on_roster(uow.session, roster, enrolment.inmate_id, enrolment.upt_code)
         before = enrolment_row(enrolment)
         enrolment.record_grade(grade=cmd.grade, graded_on=cmd.graded_on, today=latest_local_today(clock))
         await enrolments.save_grade(enrolment)
@@ -67,7 +55,7 @@ async def grade_enrolment(db: Database, cmd: GradeEnrolment, *, actor: str, cloc
 
 async def assess_risk(db: Database, cmd: AssessRisk, *, actor: str, clock: Clock) -> Assessment:
     async with UnitOfWork(db, actor=actor) as uow:
-        entry = await _on_roster(RosterRepository(uow.session), cmd.inmate_id, cmd.upt_code)
+        entry = await require_on_roster(uow.session, roster, cmd.inmate_id, cmd.upt_code)
         assessments = AssessmentRepository(uow.session)
         assessment = Assessment.assess(
             assessment_id=new_id(),
@@ -82,19 +70,6 @@ async def assess_risk(db: Database, cmd: AssessRisk, *, actor: str, clock: Clock
         _publish(uow, assessment, entry)
         uow.audit("risk.assessed", "risk_assessment", assessment.assessment_id, after=assessment_row(assessment))
     return assessment
-
-
-async def _on_roster(roster: RosterRepository, inmate_id: str, upt_code: str) -> RosterEntry:
-    """The inmate must be held in that UPT now, as this service's local roster knows it."""
-    entry = await roster.get(inmate_id)
-    if entry is None or entry.upt_code != upt_code or entry.released_on is not None:
-        raise RuleViolation(
-            "inmate_id",
-            "inmate-in-roster",
-            id=f"WBP {inmate_id} tidak tercatat sebagai penghuni {upt_code}.",
-            en=f"Inmate {inmate_id} is not on the roster of {upt_code}.",
-        )
-    return entry
 
 
 def _publish(uow: UnitOfWork, aggregate: Enrolment | Assessment, entry: RosterEntry) -> None:

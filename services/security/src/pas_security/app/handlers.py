@@ -1,40 +1,29 @@
 """Use cases. Each runs in one unit of work: state, events (outbox) and audit commit together."""
 
 from collections.abc import Callable
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from pas_security.adapters.repository import (
     EscapeRepository,
-    RosterEntry,
-    RosterRepository,
     SanctionRepository,
     escape_row,
     sanction_row,
 )
+from pas_security.adapters.tables import roster
 from pas_security.app.commands import AnnulSanction, RecordRecapture, RecordSanction, ReportEscape
 from pas_security.domain.discipline import Sanction
 from pas_security.domain.escape import Escape, escape_not_found
 from pas_shared.db import Database, UnitOfWork
-from pas_shared.errors import NotFound, RuleViolation
+from pas_shared.errors import NotFound
 from pas_shared.ids import new_id
+from pas_shared.roster import RosterEntry, latest_local_today, require_on_roster
 
 Clock = Callable[[], datetime]
-
-# The security service does not know each UPT's time zone yet (remission does). Until it does,
-# "today" is the date in Asia/Jayapura (WIT, UTC+9), Indonesia's latest zone: no date that is
-# already today in some UPT is refused; the cost is that for up to two hours a day a WIB or WITA
-# UPT can record tomorrow's date.
-LATEST_ZONE = ZoneInfo("Asia/Jayapura")
-
-
-def latest_local_today(clock: Clock) -> date:
-    return clock().astimezone(LATEST_ZONE).date()
 
 
 async def record_sanction(db: Database, cmd: RecordSanction, *, actor: str, clock: Clock) -> Sanction:
     async with UnitOfWork(db, actor=actor) as uow:
-        entry = await _on_roster(RosterRepository(uow.session), cmd.inmate_id, cmd.upt_code)
+        entry = await require_on_roster(uow.session, roster, cmd.inmate_id, cmd.upt_code)
         sanction = Sanction.impose(
             case_id=new_id(),
             inmate_id=cmd.inmate_id,
@@ -56,7 +45,7 @@ async def annul_sanction(db: Database, cmd: AnnulSanction, *, actor: str, clock:
         sanction = await sanctions.get(cmd.case_id)
         if sanction is None:
             raise NotFound(id=f"Hukuman disiplin {cmd.case_id} tidak ditemukan.", en=f"Sanction {cmd.case_id} does not exist.")
-        entry = await _on_roster(RosterRepository(uow.session), sanction.inmate_id, sanction.upt_code)
+        entry = await require_on_roster(uow.session, roster, sanction.inmate_id, sanction.upt_code)
         before = sanction_row(sanction)
         sanction.annul(on=cmd.annulled_on, today=latest_local_today(clock))
         await sanctions.save_annulment(sanction)
@@ -67,7 +56,7 @@ async def annul_sanction(db: Database, cmd: AnnulSanction, *, actor: str, clock:
 
 async def report_escape(db: Database, cmd: ReportEscape, *, actor: str, clock: Clock) -> Escape:
     async with UnitOfWork(db, actor=actor) as uow:
-        entry = await _on_roster(RosterRepository(uow.session), cmd.inmate_id, cmd.upt_code)
+        entry = await require_on_roster(uow.session, roster, cmd.inmate_id, cmd.upt_code)
         escapes = EscapeRepository(uow.session)
         # The escape date (escaped_on) is taken in WIB for now: see domain.escape.DEFAULT_UPT_ZONE.
         escape = Escape.report(
@@ -91,26 +80,13 @@ async def record_recapture(db: Database, cmd: RecordRecapture, *, actor: str, cl
         escape = await escapes.get(cmd.escape_id)
         if escape is None:
             raise escape_not_found(cmd.escape_id)
-        entry = await _on_roster(RosterRepository(uow.session), escape.inmate_id, escape.upt_code)
+        entry = await require_on_roster(uow.session, roster, escape.inmate_id, escape.upt_code)
         before = escape_row(escape)
         escape.recapture(recaptured_at=cmd.recaptured_at, place=cmd.place, now=clock())
         await escapes.save_recapture(escape)
         _publish(uow, escape, entry)
         uow.audit("escape.recaptured", "escape", escape.escape_id, before=before, after=escape_row(escape))
     return escape
-
-
-async def _on_roster(roster: RosterRepository, inmate_id: str, upt_code: str) -> RosterEntry:
-    """The inmate must be held in that UPT now, as this service's local roster knows it."""
-    entry = await roster.get(inmate_id)
-    if entry is None or entry.upt_code != upt_code or entry.released_on is not None:
-        raise RuleViolation(
-            "inmate_id",
-            "inmate-in-roster",
-            id=f"WBP {inmate_id} tidak tercatat sebagai penghuni {upt_code}.",
-            en=f"Inmate {inmate_id} is not on the roster of {upt_code}.",
-        )
-    return entry
 
 
 def _publish(uow: UnitOfWork, aggregate: Sanction | Escape, entry: RosterEntry) -> None:
