@@ -8,20 +8,36 @@
 #   scripts/bench.sh --phases drain --profile
 # Results: bench/results/event_pipeline-<UTC timestamp>.json. KEEP_RUN=1 keeps the private
 # folder (broker, database and service logs) instead of deleting it.
+#
+# Then the remission-batch benchmark (bench/remission_batch.py) runs against the same private
+# PostgreSQL; the words of REMISSION_BENCH_ARGS go to it. BENCH_ONLY=event_pipeline or
+# BENCH_ONLY=remission_batch runs only that one (arguments then go to the one that runs):
+#   BENCH_ONLY=remission_batch REMISSION_BENCH_ARGS="--inmates 50000" scripts/bench.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+only=${BENCH_ONLY:-}
+case "$only" in "" | event_pipeline | remission_batch) ;; *) echo "BENCH_ONLY: event_pipeline or remission_batch" >&2; exit 2 ;; esac
 scripts/setup.sh
 
 source scripts/private-infra.sh bench
 
 read -r -a extra <<< "${BENCH_ARGS:-}"
+read -r -a remission_extra <<< "${REMISSION_BENCH_ARGS:-}"
 status=0
+if [ "$only" != remission_batch ]; then
 .venv/bin/python bench/event_pipeline.py \
   --kafka "127.0.0.1:$kafka_port" \
   --pg "postgresql+asyncpg://postgres@127.0.0.1:$pg_port" \
   --workdir "$run/bench" \
   "${extra[@]}" "$@" || status=$?
+fi
+if [ "$only" != event_pipeline ]; then
+  [ "$only" = remission_batch ] || set --
+  .venv/bin/python bench/remission_batch.py \
+    --pg "postgresql+asyncpg://postgres@127.0.0.1:$pg_port" \
+    "${remission_extra[@]}" "$@" || { rc=$?; [ "$status" -ne 0 ] || status=$rc; }
+fi
 if [ "$status" -ne 0 ]; then
   echo "benchmark failed (exit $status)" >&2
   for f in "$run"/bench/*.log; do

@@ -96,6 +96,13 @@ class InmateRepository:
     async def add(self, inmate: Inmate) -> None:
         await self.session.execute(insert(inmates).values(**inmate_row(inmate)))
 
+    async def mark_released(self, inmate_ids: list[str], *, on: date, reason: ReleaseReason) -> None:
+        for start in range(0, len(inmate_ids), 5000):  # stay far below PostgreSQL's parameter limit
+            chunk = inmate_ids[start : start + 5000]
+            await self.session.execute(
+                update(inmates).where(inmates.c.inmate_id.in_(chunk)).values(released_on=on, release_reason=reason.value)
+            )
+
     async def save(self, inmate: Inmate) -> None:
         row = inmate_row(inmate)
         del row["inmate_id"]

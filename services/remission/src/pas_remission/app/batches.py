@@ -83,6 +83,8 @@ async def approve_batch(db: Database, batch_id: str, *, decree_number: str, acto
         await repo.save(batch)
         inmates = InmateRepository(uow.session)
         granted = await repo.proposals(batch_id, eligible=True)
+        held = {i.inmate_id: i for i in await inmates.held_in(batch.scope)}  # one read, not one per grant
+        released = []
         rows = []
         for p in granted:
             assert p.amount is not None and p.type is not None and p.release_on is not None
@@ -100,8 +102,7 @@ async def approve_batch(db: Database, batch_id: str, *, decree_number: str, acto
                     "decree_number": decree_number,
                 }
             )
-            inmate = await inmates.get(p.inmate_id)
-            assert inmate is not None
+            inmate = held[p.inmate_id]
             uow.emit(
                 RemissionGranted(
                     grant_id=grant_id,
@@ -121,9 +122,7 @@ async def approve_batch(db: Database, batch_id: str, *, decree_number: str, acto
                 kanwilcode=inmate.kanwil_code,
             )
             if p.type == "II" and p.release_on == batch.on:  # nothing left to serve: released today
-                inmate.released_on = batch.on
-                inmate.release_reason = ReleaseReason.REMISSION_II
-                await inmates.save(inmate)
+                released.append(p.inmate_id)
                 uow.emit(
                     InmateReleased(
                         inmate_id=p.inmate_id, upt_code=p.upt_code, released_on=batch.on, reason=ReleaseReason.REMISSION_II.value
@@ -133,6 +132,7 @@ async def approve_batch(db: Database, batch_id: str, *, decree_number: str, acto
                     kanwilcode=inmate.kanwil_code,
                 )
         await repo.add_grants(rows)
+        await inmates.mark_released(released, on=batch.on, reason=ReleaseReason.REMISSION_II)
         uow.audit(
             "remission-batch.approved", "remission-batch", batch_id, after={"decree_number": decree_number, "grants": len(rows)}
         )
