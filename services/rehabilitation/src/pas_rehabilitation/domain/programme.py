@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from pas_shared.errors import Conflict, FieldError, NotFound, RuleViolation
 from pas_shared.events.rehabilitation import Grade, ProgrammeGraded
+from pas_shared.workflow import changed_concurrently, require_transition
 
 
 class ProgrammeKind(StrEnum):
@@ -70,32 +71,27 @@ class Enrolment:
         return cls(enrolment_id, inmate_id, upt_code, programme, kind, enrolled_on)
 
     def move(self, to: EnrolmentStatus) -> None:
-        if to not in NEXT[self.status]:
-            raise self._cannot_become(to)
+        self._require(to)
         self.status = to
 
-    def _cannot_become(self, to: EnrolmentStatus) -> Conflict:
+    def _require(self, to: EnrolmentStatus) -> None:
         already_id = already_en = ""
         if self.grade is not None and self.graded_on is not None:
             already_id = f" (nilai {self.grade.value} pada {self.graded_on.isoformat()})"
             already_en = f" (grade {self.grade.value} on {self.graded_on.isoformat()})"
-        return Conflict(
-            id=f"Keikutsertaan {self.enrolment_id} berstatus {self.status.value}{already_id}; tidak dapat menjadi {to.value}.",
-            en=f"Enrolment {self.enrolment_id} is {self.status.value}{already_en}; it cannot become {to.value}.",
-            errors=[
-                FieldError(
-                    "status",
-                    "status-transition",
-                    f"Status {self.status.value} tidak dapat menjadi {to.value}.",
-                    f"Status {self.status.value} cannot become {to.value}.",
-                )
-            ],
+        require_transition(
+            NEXT,
+            self.status,
+            to,
+            what_id=f"Keikutsertaan {self.enrolment_id}",
+            what_en=f"Enrolment {self.enrolment_id}",
+            detail_id=already_id,
+            detail_en=already_en,
         )
 
     def record_grade(self, *, grade: Grade, graded_on: date, today: date) -> None:
         # The state is checked first: grading a graded enrolment is a conflict whatever the date.
-        if EnrolmentStatus.GRADED not in NEXT[self.status]:
-            raise self._cannot_become(EnrolmentStatus.GRADED)
+        self._require(EnrolmentStatus.GRADED)
         if graded_on < self.enrolled_on:
             raise RuleViolation(
                 "graded_on",
@@ -127,17 +123,8 @@ class Enrolment:
 
 def concurrent_change(enrolment_id: str) -> Conflict:
     """The enrolment changed between reading and saving it (another grade came first)."""
-    return Conflict(
-        id=f"Keikutsertaan {enrolment_id} baru saja diubah oleh permintaan lain; muat ulang dan periksa kembali.",
-        en=f"Enrolment {enrolment_id} was just changed by another request; reload and check again.",
-        errors=[
-            FieldError(
-                "status",
-                "status-transition",
-                "Status keikutsertaan berubah sebelum perubahan ini disimpan.",
-                "The enrolment's status changed before this change was saved.",
-            )
-        ],
+    return changed_concurrently(
+        what_id=f"Keikutsertaan {enrolment_id}", what_en=f"Enrolment {enrolment_id}", noun_id="keikutsertaan", noun_en="enrolment"
     )
 
 

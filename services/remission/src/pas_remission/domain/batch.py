@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pas_remission.domain.calendar import Span
 from pas_shared.errors import Conflict
+from pas_shared.workflow import require_transition
 
 
 class BatchStatus(StrEnum):
@@ -55,11 +56,7 @@ class Batch:
     transitions: list[Transition] = field(default_factory=list)
 
     def move(self, to: BatchStatus, *, by: str, why: str) -> None:
-        if to not in NEXT[self.status]:
-            raise Conflict(
-                id=f"Batch {self.batch_id} berstatus {self.status.value}; tidak dapat menjadi {to.value}.",
-                en=f"Batch {self.batch_id} is {self.status.value}; it cannot become {to.value}.",
-            )
+        require_transition(NEXT, self.status, to, what_id=f"Batch {self.batch_id}", what_en=f"Batch {self.batch_id}")
         self.transitions.append(Transition(self.status, to, by, why))
         self.status = to
 

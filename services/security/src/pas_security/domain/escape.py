@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from pas_shared.errors import Conflict, FieldError, NotFound, RuleViolation
 from pas_shared.events.security import EscapeeRecaptured, EscapeReported
+from pas_shared.workflow import changed_concurrently, require_transition
 
 # The legal dates of an escape are calendar dates in the UPT's own time zone. The security
 # service does not know each UPT's zone yet (remission does), so for now every UPT is taken to
@@ -110,28 +111,15 @@ class Escape:
         return escape
 
     def move(self, to: EscapeStatus) -> None:
-        if to not in NEXT[self.status]:
-            raise self._cannot_become(to)
+        self._require(to)
         self.status = to
 
-    def _cannot_become(self, to: EscapeStatus) -> Conflict:
-        return Conflict(
-            id=f"Pelarian {self.escape_id} berstatus {self.status.value}; tidak dapat menjadi {to.value}.",
-            en=f"Escape {self.escape_id} is {self.status.value}; it cannot become {to.value}.",
-            errors=[
-                FieldError(
-                    "status",
-                    "status-transition",
-                    f"Status {self.status.value} tidak dapat menjadi {to.value}.",
-                    f"Status {self.status.value} cannot become {to.value}.",
-                )
-            ],
-        )
+    def _require(self, to: EscapeStatus) -> None:
+        require_transition(NEXT, self.status, to, what_id=f"Pelarian {self.escape_id}", what_en=f"Escape {self.escape_id}")
 
     def recapture(self, *, recaptured_at: datetime, place: str, now: datetime, zone: ZoneInfo = DEFAULT_UPT_ZONE) -> None:
         # The state is checked first: recapturing a recaptured escapee is a conflict whatever the time.
-        if EscapeStatus.RECAPTURED not in NEXT[self.status]:
-            raise self._cannot_become(EscapeStatus.RECAPTURED)
+        self._require(EscapeStatus.RECAPTURED)
         _require_aware("recaptured_at", recaptured_at)
         if recaptured_at <= self.escaped_at:
             raise RuleViolation(
@@ -180,17 +168,8 @@ def still_at_large(inmate_id: str, open_escape: Escape | None = None) -> Conflic
 
 def concurrent_change(escape_id: str) -> Conflict:
     """The escape changed between reading and saving it (another recapture came first)."""
-    return Conflict(
-        id=f"Pelarian {escape_id} baru saja diubah oleh permintaan lain; muat ulang dan periksa kembali.",
-        en=f"Escape {escape_id} was just changed by another request; reload and check again.",
-        errors=[
-            FieldError(
-                "status",
-                "status-transition",
-                "Status pelarian berubah sebelum perubahan ini disimpan.",
-                "The escape's status changed before this change was saved.",
-            )
-        ],
+    return changed_concurrently(
+        what_id=f"Pelarian {escape_id}", what_en=f"Escape {escape_id}", noun_id="pelarian", noun_en="escape"
     )
 
 
