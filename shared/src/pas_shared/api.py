@@ -1,11 +1,11 @@
 """FastAPI dependencies every service's routers use."""
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from pas_shared.clock import Clock
 from pas_shared.db import Database
 
 # async: FastAPI runs plain `def` dependencies in a thread pool, a hop that cost ~1 ms a request.
@@ -21,11 +21,11 @@ async def _actor(request: Request) -> str:
     return getattr(request.state, "actor", "anonymous")
 
 
-async def _clock(request: Request) -> Callable[[], datetime]:
-    clock: Callable[[], datetime] = getattr(request.app.state, "clock", lambda: datetime.now(UTC))
+async def _clock(request: Request) -> Clock:
+    clock: Clock = getattr(request.app.state, "clock", lambda: datetime.now(UTC))
     return clock
 
 
 DatabaseDep = Annotated[Database, Depends(_database)]
 ActorDep = Annotated[str, Depends(_actor)]
-ClockDep = Annotated[Callable[[], datetime], Depends(_clock)]
+ClockDep = Annotated[Clock, Depends(_clock)]

@@ -6,10 +6,8 @@ also shows at once if an event were ever applied twice.
 """
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from fastapi import APIRouter
 from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, bindparam, insert, select, update
@@ -140,14 +138,3 @@ async def require_on_roster(session: AsyncSession, tables: RosterTables, inmate_
             en=f"Inmate {inmate_id} is not on the roster of {upt_code}.",
         )
     return RosterEntry(row["inmate_id"], row["upt_code"], row["kanwil_code"], row["released_on"])
-
-
-# Services that know UPTs only through the roster do not know their time zones yet (remission
-# does). Until they do, "today" is the date in Asia/Jayapura (WIT, UTC+9), Indonesia's latest
-# zone: no date that is already today in some UPT is refused; the cost is that for up to two
-# hours a day a WIB or WITA UPT can record tomorrow's date.
-LATEST_ZONE = ZoneInfo("Asia/Jayapura")
-
-
-def latest_local_today(clock: Callable[[], datetime]) -> date:
-    return clock().astimezone(LATEST_ZONE).date()

@@ -1,8 +1,5 @@
 """Use cases. Each runs in one unit of work: state, events (outbox) and audit commit together."""
 
-from collections.abc import Callable
-from datetime import datetime
-
 from pas_rehabilitation.adapters.repository import (
     AssessmentRepository,
     EnrolmentRepository,
@@ -13,11 +10,10 @@ from pas_rehabilitation.adapters.tables import roster
 from pas_rehabilitation.app.commands import AssessRisk, EnrolInProgramme, GradeEnrolment
 from pas_rehabilitation.domain.programme import Enrolment, enrolment_not_found
 from pas_rehabilitation.domain.risk import Assessment
+from pas_shared.clock import Clock, latest_local_today
 from pas_shared.db import Database, UnitOfWork
 from pas_shared.ids import new_id
-from pas_shared.roster import RosterEntry, latest_local_today, require_on_roster
-
-Clock = Callable[[], datetime]
+from pas_shared.roster import RosterEntry, require_on_roster
 
 
 async def enrol_in_programme(db: Database, cmd: EnrolInProgramme, *, actor: str, clock: Clock) -> Enrolment:

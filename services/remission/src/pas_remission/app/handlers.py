@@ -1,14 +1,14 @@
 """Use cases. Each runs in one unit of work: state, events (outbox) and audit commit together."""
 
-from collections.abc import Callable
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from pas_remission.adapters.repository import FacilityRepository, InmateRepository, facility_row, inmate_row
 from pas_remission.app.commands import AdmitInmate, RecordVerdict, RegisterFacility, ReleaseInmate
 from pas_remission.domain.facility import Facility, facility_not_registered
 from pas_remission.domain.inmate import Inmate, inmate_not_found
+from pas_shared.clock import Clock
 from pas_shared.db import Database, UnitOfWork
 from pas_shared.errors import Conflict
 from pas_shared.events.remission import FacilityRegistered
@@ -30,9 +30,6 @@ async def register_facility(db: Database, cmd: RegisterFacility, *, actor: str) 
         )
         uow.audit("facility.registered", "facility", facility.upt_code, after=facility_row(facility))
     return facility
-
-
-Clock = Callable[[], datetime]
 
 
 def local_today(clock: Clock, facility: Facility) -> date:

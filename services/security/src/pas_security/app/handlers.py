@@ -1,8 +1,5 @@
 """Use cases. Each runs in one unit of work: state, events (outbox) and audit commit together."""
 
-from collections.abc import Callable
-from datetime import datetime
-
 from pas_security.adapters.repository import (
     EscapeRepository,
     SanctionRepository,
@@ -13,12 +10,11 @@ from pas_security.adapters.tables import roster
 from pas_security.app.commands import AnnulSanction, RecordRecapture, RecordSanction, ReportEscape
 from pas_security.domain.discipline import Sanction
 from pas_security.domain.escape import Escape, escape_not_found
+from pas_shared.clock import Clock, latest_local_today
 from pas_shared.db import Database, UnitOfWork
 from pas_shared.errors import NotFound
 from pas_shared.ids import new_id
-from pas_shared.roster import RosterEntry, latest_local_today, require_on_roster
-
-Clock = Callable[[], datetime]
+from pas_shared.roster import RosterEntry, require_on_roster
 
 
 async def record_sanction(db: Database, cmd: RecordSanction, *, actor: str, clock: Clock) -> Sanction:
