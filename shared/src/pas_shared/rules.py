@@ -7,7 +7,7 @@ is (`status`). A new regulation is a data change: add a rule set with the same i
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from typing import Any
@@ -23,9 +23,14 @@ class RuleSet:
     effective_from: date
     status: str
     values: dict[str, Any]
+    citation: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Cited in every explanation step: formatted once.
+        object.__setattr__(self, "citation", f"{self.regulation}{', ' + self.article if self.article else ''}")
 
     def cite(self) -> str:
-        return f"{self.regulation}{', ' + self.article if self.article else ''}"
+        return self.citation
 
     def fraction(self, key: str) -> tuple[int, int]:
         p, q = self.values[key]
@@ -35,10 +40,20 @@ class RuleSet:
 class RuleBook:
     def __init__(self, rule_sets: list[RuleSet]) -> None:
         self._by_id: dict[str, list[RuleSet]] = {}
+        self._in_force: dict[tuple[str, date], RuleSet] = {}  # a batch asks the same question 276,000 times
         for rs in sorted(rule_sets, key=lambda r: r.effective_from):
             self._by_id.setdefault(rs.id, []).append(rs)
 
     def in_force(self, rule_id: str, on: date) -> RuleSet:
+        found = self._in_force.get((rule_id, on))
+        if found is None:
+            found = self._in_force_uncached(rule_id, on)
+            if len(self._in_force) > 4096:  # bounded: a long-running service is asked about many dates
+                self._in_force.clear()
+            self._in_force[(rule_id, on)] = found
+        return found
+
+    def _in_force_uncached(self, rule_id: str, on: date) -> RuleSet:
         versions = [rs for rs in self._by_id.get(rule_id, []) if rs.effective_from <= on]
         if not versions:
             raise LookupError(f"no version of rule {rule_id!r} in force on {on.isoformat()}")

@@ -38,6 +38,9 @@ def case_from_json(raw: dict[str, Any]) -> Case:
         on_cmb=bool(raw.get("on_cmb", False)),
         asimilasi_served=bool(raw.get("asimilasi_served", False)),
         grants=tuple(Grant(Occasion(g["occasion"]), date.fromisoformat(g["on"]), _span(g)) for g in raw.get("grants", [])),
+        birth_date=_d(raw.get("birth_date")),
+        long_term_illness=bool(raw.get("long_term_illness", False)),
+        tambahan_basis=raw.get("tambahan_basis"),
     )
 
 
@@ -54,6 +57,7 @@ def _decision_json(r: RemissionResult | RightResult) -> dict[str, Any]:
     if isinstance(r, RemissionResult):
         out |= {
             "occasion": r.occasion,
+            "name": r.name,
             "on": _iso(r.on),
             "grant_index": r.grant_index,
             "amount": _span_json(r.amount),

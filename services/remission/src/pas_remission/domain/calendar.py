@@ -35,21 +35,31 @@ class Span:
 NO_TIME = Span()
 
 
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def add_months(d: date, months: int) -> date:
     index = d.year * 12 + (d.month - 1) + months
     year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+    day = d.day
+    if day > 28:  # only then can the month be too short (the engine calls this ~10 times per inmate)
+        last = 29 if month == 1 and calendar.isleap(year) else _DAYS_IN_MONTH[month]
+        day = min(day, last)
+    return date(year, month + 1, day)
 
 
 def add_span(d: date, span: Span) -> date:
     """Years and months first (calendar), then days."""
-    return add_months(d, span.total_months) + timedelta(days=span.days)
+    months = span.years * 12 + span.months
+    end = add_months(d, months) if months else d
+    return end + timedelta(days=span.days) if span.days else end
 
 
 def subtract_span(d: date, span: Span) -> date:
     """Months first (calendar), then days: the convention for release = expiration − remissions."""
-    return add_months(d, -span.total_months) - timedelta(days=span.days)
+    months = span.years * 12 + span.months
+    end = add_months(d, -months) if months else d
+    return end - timedelta(days=span.days) if span.days else end
 
 
 def months_between(start: date, end: date) -> tuple[int, int]:
@@ -69,3 +79,11 @@ def served_more_than(start: date, on: date, months: int) -> bool:
 
 def served_at_least(start: date, on: date, months: int) -> bool:
     return on >= add_months(start, months)
+
+
+def fraction_of(span: Span, p: int, q: int, days_per_month: int) -> Span:
+    """p/q of a remission written in months and days, counting `days_per_month` days to a month
+    (a convention from the rule data, used only to split a remission), rounded down to whole days."""
+    days = (span.total_months * days_per_month + span.days) * p // q
+    months, days = divmod(days, days_per_month)
+    return Span(months // 12, months % 12, days)

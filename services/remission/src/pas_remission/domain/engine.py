@@ -3,14 +3,30 @@
 Every result carries the list of steps it took: the rule, the regulation it comes from, and what
 it found, so an officer (or a court) can follow how a date was reached. Conventions are stated
 in the README ("Engine conventions") and pinned by the golden files in tests/golden/.
+
+A batch over the national register needs only the outcome and the reasons: an engine made with
+`explain=False` keeps the failed rules and never formats a finding (findings are given as
+callables for that reason). Both modes take the same decisions; the tests compare them.
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
-from pas_remission.domain.calendar import NO_TIME, Span, add_months, add_span, served_at_least, served_more_than, subtract_span
+from pas_remission.domain.calendar import (
+    NO_TIME,
+    Span,
+    add_months,
+    add_span,
+    fraction_of,
+    served_at_least,
+    served_more_than,
+    subtract_span,
+)
+from pas_remission.domain.holidays import HolidayCalendar, default_holidays
 from pas_remission.domain.rules import RuleBook, RuleSet, default_rules, span_of
 
 
@@ -24,6 +40,8 @@ class Occasion(StrEnum):
     UMUM = "remisi-umum"
     KHUSUS = "remisi-khusus"
     DASAWARSA = "remisi-dasawarsa"
+    TAMBAHAN = "remisi-tambahan"
+    KEMANUSIAAN = "remisi-kemanusiaan"
 
 
 @dataclass(frozen=True)
@@ -67,6 +85,9 @@ class Case:
     on_cmb: bool = False
     asimilasi_served: bool = False
     grants: tuple[Grant, ...] = ()
+    birth_date: date | None = None  # Remisi Kemanusiaan on age
+    long_term_illness: bool = False  # a doctor's letter is on file (Remisi Kemanusiaan on illness)
+    tambahan_basis: str | None = None  # designated for Remisi Tambahan (jasa-negara, pemuka, ...)
 
 
 @dataclass(frozen=True)
@@ -77,28 +98,38 @@ class Step:
     passed: bool = True
 
 
+Finding = str | Callable[[], str]
+
+
 @dataclass
 class Decision:
     eligible: bool = True
     steps: list[Step] = field(default_factory=list)
+    explain: bool = True
+    failed: list[str] = field(default_factory=list)
 
-    def check(self, rule: str, source: str, ok: bool, finding: str) -> bool:
-        self.steps.append(Step(rule, source, finding, ok))
-        self.eligible = self.eligible and ok
+    def check(self, rule: str, source: str, ok: bool, finding: Finding) -> bool:
+        if self.explain:
+            self.steps.append(Step(rule, source, finding if isinstance(finding, str) else finding(), ok))
+        if not ok:
+            self.eligible = False
+            self.failed.append(rule)
         return ok
 
-    def note(self, rule: str, source: str, finding: str) -> None:
-        self.steps.append(Step(rule, source, finding))
+    def note(self, rule: str, source: str, finding: Finding) -> None:
+        if self.explain:
+            self.steps.append(Step(rule, source, finding if isinstance(finding, str) else finding()))
 
     @property
     def reasons(self) -> list[str]:
-        return [s.rule for s in self.steps if not s.passed]
+        return list(self.failed)
 
 
 @dataclass
 class RemissionResult(Decision):
     occasion: str = ""
     on: date | None = None
+    name: str | None = None  # RU, RK, RD, RT, RKm; for children PMPU, PMPK, PMPD, PMPT, PMPKm
     grant_index: int | None = None
     amount: Span | None = None
     type: str | None = None  # "I" partial, "II" covers the rest of the term
@@ -114,22 +145,50 @@ class RightResult(Decision):
 
 
 UU_22_2022 = "UU 22/2022 tentang Pemasyarakatan, Pasal 10(4)"
+LONG_TERM_ILLNESS = "long-term-illness"  # the designation a batch gives for Remisi Kemanusiaan on illness
+
+
+@dataclass(frozen=True, slots=True)
+class _Occasion:
+    """What one occasion on one date means under the rules in force: worked out once, then
+    applied to every inmate of a batch."""
+
+    label: str
+    rule: RuleSet | None
+    missing: str  # why no rule applies, when rule is None
+    elig: RuleSet
+    register_f_from: date  # first day of the Register F look-back window
+    date_rule: str  # the check that `on` is a date of this occasion ...
+    date_ok: bool
+    date_finding: str  # ... and what it found
+    basis: dict[str, Any] | None  # Remisi Kemanusiaan: the basis its date stands for
+    amounts: dict[int, tuple[Span, Span]]  # grant index -> (served below the split, from it)
+
+
+def _iso(dates: list[date]) -> str:
+    return str([d.isoformat() for d in dates] or "none")
 
 
 class Engine:
-    def __init__(self, rules: RuleBook | None = None) -> None:
+    def __init__(self, rules: RuleBook | None = None, holidays: HolidayCalendar | None = None, *, explain: bool = True) -> None:
         self.rules = rules or default_rules()
+        self.holidays = holidays or default_holidays()
+        self.explain = explain
+        self._occasions: dict[tuple[Occasion, date, str | None], _Occasion] = {}
 
     # -- dates -----------------------------------------------------------------------------
 
     def days_at_large(self, case: Case, before: date | None = None) -> int:
+        if not case.at_large:
+            return 0
         return sum(p.days for p in case.at_large if before is None or p.start < before)
 
     def expiration(self, case: Case) -> date | None:
         """Detention start + sentence (calendar) + time at large. None for life and death."""
         if case.sentence_kind is not SentenceKind.TERM:
             return None
-        return add_span(case.detention_start, case.sentence) + timedelta(days=self.days_at_large(case))
+        end = add_span(case.detention_start, case.sentence)
+        return end + timedelta(days=self.days_at_large(case)) if case.at_large else end
 
     def sentence_days(self, case: Case) -> int:
         return (add_span(case.detention_start, case.sentence) - case.detention_start).days
@@ -153,9 +212,18 @@ class Engine:
             at = shifted
 
     def granted(self, case: Case, before: date | None = None) -> Span:
-        total = Span()
+        total = NO_TIME
         for g in case.grants:
             if before is None or g.on < before:
+                total = total.plus(g.amount)
+        return total
+
+    def granted_for(self, case: Case, occasion: Occasion, on: date) -> Span:
+        """What counts before a grant for `occasion` on `on`: every earlier grant, and grants of
+        other occasions the same day (Remisi Umum and Dasawarsa or Tambahan share 17 August)."""
+        total = NO_TIME
+        for g in case.grants:
+            if g.on < on or (g.on == on and g.occasion is not occasion):
                 total = total.plus(g.amount)
         return total
 
@@ -171,16 +239,148 @@ class Engine:
     # -- remission ---------------------------------------------------------------------------
 
     def remission(self, case: Case, occasion: Occasion, on: date, holiday: str | None = None) -> RemissionResult:
-        r = RemissionResult(occasion=occasion.value if holiday is None else f"{occasion.value}:{holiday}", on=on)
-        elig = self.rules.in_force("remisi-eligibility", on)
-        src = elig.cite()
+        o = self._occasion(occasion, on, holiday)
+        r = RemissionResult(occasion=o.label, on=on, explain=self.explain)
         if not r.check(
             "sentence-not-life-or-death",
             UU_22_2022,
             case.sentence_kind is SentenceKind.TERM,
-            f"sentence: {case.sentence_kind.value}",
+            lambda: f"sentence: {case.sentence_kind.value}",
         ):
             return r
+        rule = o.rule
+        if rule is None:
+            r.check("rule-in-force", occasion.value, False, o.missing)
+            return r
+        r.name = rule.values["name_child" if case.is_child else "name_adult"]
+        expiration = self.expiration(case)
+        assert expiration is not None
+        prior = self.granted_for(case, occasion, on) if case.grants else NO_TIME
+        start = self._eligible_person(case, o, on, subtract_span(expiration, prior), r)
+        cite = rule.citation
+        if occasion is Occasion.KHUSUS:
+            self._holiday(case, rule, o, holiday, r)
+        elif occasion is Occasion.UMUM or occasion is Occasion.TAMBAHAN:
+            r.check(o.date_rule, cite, o.date_ok, o.date_finding)
+        this_year = sum(1 for g in case.grants if g.occasion is occasion and g.on.year == on.year)
+        r.check("once-a-year", cite, not this_year, lambda: f"{occasion.value} grants already in {on.year}: {this_year}")
+        amount: Span | None
+        if occasion is Occasion.DASAWARSA:
+            amount = self._dasawarsa(case, rule, o, on, r)
+        elif occasion is Occasion.TAMBAHAN:
+            amount, prior = self._tambahan(case, rule, on, prior, r)
+        elif occasion is Occasion.KEMANUSIAAN:
+            amount = self._kemanusiaan(case, rule, o, on, start, r)
+        else:
+            r.grant_index = 1 + sum(1 for g in case.grants if g.occasion is occasion and g.on < on)
+            amount = self._by_index(rule, o.amounts, r.grant_index, start, on, r)
+        if not r.eligible or amount is None:
+            return r
+        r.amount = amount
+        # All grants together, months first then days (not the new grant on top of the old date).
+        release = subtract_span(expiration, prior)
+        after = subtract_span(expiration, prior.plus(amount))
+        if after <= on:
+            r.type = "II"
+            released = on
+            if case.fine_substitute != NO_TIME and not case.fine_paid:
+                released = add_span(on, case.fine_substitute)
+                r.note(
+                    "fine-substitute-after-type-ii", cite, lambda: f"kurungan pengganti denda {case.fine_substitute} served first"
+                )
+            r.release_on = released
+            r.note("type-ii", cite, lambda: f"remission {amount} covers the rest of the term (release was {release.isoformat()})")
+        else:
+            r.type = "I"
+            r.release_on = after
+            r.note("type-i", cite, lambda: f"release moves from {release.isoformat()} to {after.isoformat()}")
+        return r
+
+    def _occasion(self, occasion: Occasion, on: date, holiday: str | None) -> _Occasion:
+        key = (occasion, on, holiday)
+        found = self._occasions.get(key)
+        if found is None:
+            if len(self._occasions) > 1024:  # bounded for a long-running service
+                self._occasions.clear()
+            found = self._occasions[key] = self._work_out(occasion, on, holiday)
+        return found
+
+    def _work_out(self, occasion: Occasion, on: date, holiday: str | None) -> _Occasion:
+        try:
+            rule: RuleSet | None = self.rules.in_force(occasion.value, on)
+            missing = ""
+        except LookupError as exc:
+            rule, missing = None, str(exc)
+        elig = self.rules.in_force("remisi-eligibility", on)
+        amounts: dict[int, tuple[Span, Span]] = {}
+        for row in rule.values.get("amounts_by_grant_index", []) if rule else []:
+            if "amount" in row:
+                amounts[row["index"]] = (span_of(row["amount"]), span_of(row["amount"]))
+            else:
+                amounts[row["index"]] = (span_of(row["served_below_split"]), span_of(row["served_from_split"]))
+        date_rule, date_ok, date_finding, basis = self._occasion_date(occasion, rule, missing, on, holiday)
+        return _Occasion(
+            label=occasion.value if holiday is None else f"{occasion.value}:{holiday}",
+            rule=rule,
+            missing=missing,
+            elig=elig,
+            register_f_from=add_months(on, -elig.values["register_f_lookback_months"]),
+            date_rule=date_rule,
+            date_ok=date_ok,
+            date_finding=date_finding,
+            basis=basis,
+            amounts=amounts,
+        )
+
+    def _occasion_date(
+        self, occasion: Occasion, rule: RuleSet | None, missing: str, on: date, holiday: str | None
+    ) -> tuple[str, bool, str, dict[str, Any] | None]:
+        """Is `on` a date of this occasion? (rule, verdict, finding, Remisi Kemanusiaan basis)."""
+        if rule is None:
+            return "rule-in-force", False, missing, None
+        month_day = f"{on.month:02d}-{on.day:02d}"
+        if occasion is Occasion.KHUSUS:
+            if holiday is None:
+                return "holiday-date", False, "no holiday given for a Remisi Khusus", None
+            known = self.holidays.is_holiday(holiday, on)
+            if known is None:
+                return "holiday-date", False, f"no date for {holiday} in {on.year} in the holiday reference data", None
+            dates = ", ".join(d.isoformat() for d in self.holidays.dates_in(holiday, on.year) or ())
+            return "holiday-date", known, f"{holiday} {on.year}: {dates} ({self.holidays.status(holiday, on)})", None
+        if occasion is Occasion.DASAWARSA:
+            every, first = rule.values["every_years"], rule.values["first_year"]
+            ok = (on.year - first) % every == 0 and month_day == rule.values["occasion_month_day"]
+            return "dasawarsa-year", ok, f"{on.isoformat()} {'is' if ok else 'is not'} a Remisi Dasawarsa date", None
+        if occasion is Occasion.KEMANUSIAAN:
+            bases = rule.values["bases"]
+            basis = next((b for b in bases if b["occasion_month_day"] == month_day), None)
+            dates = ", ".join(f"{b['occasion_month_day']} ({b['basis']})" for b in bases)
+            return "occasion-date", basis is not None, f"Remisi Kemanusiaan is granted on {dates}", basis
+        day = rule.values["occasion_month_day"]
+        return "occasion-date", month_day == day, f"{occasion.value} is granted on {day} (MM-DD)", None
+
+    def occasion_refusal(self, occasion: Occasion, on: date, holiday: str | None) -> Step | None:
+        """Why `on` cannot be this occasion at all (for a whole batch), or None when it can."""
+        o = self._occasion(occasion, on, holiday)
+        return None if o.date_ok else Step(o.date_rule, o.rule.citation if o.rule else occasion.value, o.date_finding, False)
+
+    def designation_bases(self, occasion: Occasion, on: date) -> set[str]:
+        """The bases a batch may designate inmates for: Remisi Tambahan's, and a certified
+        long-term illness for Remisi Kemanusiaan on its illness date."""
+        o = self._occasion(occasion, on, None)
+        if o.rule is None:
+            return set()
+        if occasion is Occasion.TAMBAHAN:
+            return set(o.rule.values["fraction_of_remisi_umum_by_basis"])
+        if occasion is Occasion.KEMANUSIAAN and o.basis is not None and o.basis["basis"] == "illness":
+            return {LONG_TERM_ILLNESS}
+        return set()
+
+    def _eligible_person(self, case: Case, o: _Occasion, on: date, release: date, r: RemissionResult) -> date:
+        """The conditions every remission asks of the person (UU 22/2022 Pasal 10; Permenkumham
+        3/2018 Pasal 5 as amended). Returns the date time served counts from."""
+        elig = o.elig
+        src = elig.citation
         final = case.verdict_final_on is not None and case.verdict_final_on <= on
         if not r.check(
             "verdict-final", src, final, "verdict final (inkracht)" if final else "no final verdict on the occasion date"
@@ -188,9 +388,8 @@ class Engine:
             r.later_grant = True  # remisi susulan once the verdict is final (PP 28/2006 Pasal 34)
         r.check("not-on-cmb", src, not case.on_cmb, "on Cuti Menjelang Bebas" if case.on_cmb else "not on CMB")
         self._not_at_large(case, on, src, r)
-        release = self.release_date(case, before=on)
-        assert release is not None
-        fine_term = release <= on and case.fine_substitute != NO_TIME and not case.fine_paid
+        fine = case.fine_substitute
+        fine_term = release <= on and bool(fine.years or fine.months or fine.days) and not case.fine_paid
         r.check(
             "not-serving-fine-substitute",
             src,
@@ -198,23 +397,20 @@ class Engine:
             "serving kurungan pengganti denda" if fine_term else "not serving a fine-substitute term",
         )
         min_months = elig.values["min_served_months_child" if case.is_child else "min_served_months_adult"]
-        start = self.served_start(case, on)
+        start = self.served_start(case, on) if case.at_large else case.detention_start
         enough = served_more_than(start, on, min_months)
         r.check(
             "time-served",
             src,
             enough,
-            f"served since {start.isoformat()}: {'more than' if enough else 'not more than'} {min_months} months",
+            lambda: f"served since {start.isoformat()}: {'more than' if enough else 'not more than'} {min_months} months",
         )
-        lookback = elig.values["register_f_lookback_months"]
-        window = add_months(on, -lookback)
-        hits = sorted(d for d in case.register_f if window <= d <= on)
-        r.check(
-            "no-register-f",
-            src,
-            not hits,
-            f"Register F in {window.isoformat()}..{on.isoformat()}: {[d.isoformat() for d in hits] or 'none'}",
-        )
+        if case.register_f:
+            window = o.register_f_from
+            hits = sorted(d for d in case.register_f if window <= d <= on)
+            r.check("no-register-f", src, not hits, lambda: f"Register F in {window.isoformat()}..{on.isoformat()}: {_iso(hits)}")
+        else:
+            r.check("no-register-f", src, True, "no Register F entry")
         if elig.values["requires_programme_active"]:
             r.check(
                 "programme-active",
@@ -226,74 +422,47 @@ class Engine:
             r.check(
                 "risk-reduced", src, case.risk_reduced, "risk level went down" if case.risk_reduced else "risk level not reduced"
             )
-        for condition in elig.values["special_crime_conditions"].get(case.crime, []):
+        for condition in elig.values["special_crime_conditions"].get(case.crime, ()):
+            met = condition in case.conditions_met
             r.check(
                 f"special-crime:{condition}",
                 src,
-                condition in case.conditions_met,
-                f"{case.crime}: {condition} {'met' if condition in case.conditions_met else 'not met'}",
+                met,
+                f"{case.crime}: {condition} {'met' if met else 'not met'}",  # special crimes are few: formatted eagerly
             )
-        rule = self.rules.in_force(occasion.value, on)
-        same = [g for g in case.grants if g.occasion is occasion and g.on < on]
-        if occasion is Occasion.KHUSUS:
-            own = rule.values["holiday_by_religion"].get(case.religion)
-            r.check(
-                "own-religion-holiday",
-                rule.values["holiday_source"],
-                own == holiday,
-                f"religion {case.religion}: holiday {own}, occasion {holiday}",
-            )
-        if occasion is Occasion.UMUM:
-            day = rule.values["occasion_month_day"]
-            r.check("occasion-date", rule.cite(), on.strftime("%m-%d") == day, f"{occasion.value} is granted on {day} (MM-DD)")
-        this_year = [g for g in case.grants if g.occasion is occasion and g.on.year == on.year]
-        r.check("once-a-year", rule.cite(), not this_year, f"{occasion.value} grants already in {on.year}: {len(this_year)}")
-        if occasion is Occasion.DASAWARSA:
-            amount = self._dasawarsa(case, rule, on, r)
-        else:
-            r.grant_index = len(same) + 1
-            amount = self._by_index(rule, r.grant_index, start, on, r)
-        if not r.eligible or amount is None:
-            return r
-        r.amount = amount
-        # All grants together, months first then days (not the new grant on top of the old date).
-        expiration = self.expiration(case)
-        assert expiration is not None
-        after = subtract_span(expiration, self.granted(case, before=on).plus(amount))
-        if after <= on:
-            r.type = "II"
-            released = on
-            if case.fine_substitute != NO_TIME and not case.fine_paid:
-                released = add_span(on, case.fine_substitute)
-                r.note("fine-substitute-after-type-ii", src, f"kurungan pengganti denda {case.fine_substitute} served first")
-            r.release_on = released
-            r.note("type-ii", rule.cite(), f"remission {amount} covers the rest of the term (release was {release.isoformat()})")
-        else:
-            r.type = "I"
-            r.release_on = after
-            r.note("type-i", rule.cite(), f"release moves from {release.isoformat()} to {after.isoformat()}")
-        return r
+        return start
 
-    def _by_index(self, rule: RuleSet, index: int, start: date, on: date, r: RemissionResult) -> Span:
-        table = rule.values["amounts_by_grant_index"]
-        row = next((x for x in table if x["index"] == index), None) or table[-1]
-        if "amount" in row:
-            amount = span_of(row["amount"])
-            r.note("amount", rule.cite(), f"grant #{index} in this sentence: {amount}")
+    def _holiday(self, case: Case, rule: RuleSet, o: _Occasion, holiday: str | None, r: RemissionResult) -> None:
+        """Remisi Khusus: only the holiday of the religion recorded at first registration, and
+        only on that holiday's date in the reference calendar (rule_data/holidays.json)."""
+        own = rule.values["holiday_by_religion"].get(case.religion)
+        r.check(
+            "own-religion-holiday",
+            rule.values["holiday_source"],
+            own == holiday,
+            lambda: f"religion {case.religion}: holiday {own}, occasion {holiday}",
+        )
+        if holiday is not None:
+            r.check(o.date_rule, self.holidays.source, o.date_ok, o.date_finding)
+
+    def _by_index(
+        self, rule: RuleSet, amounts: dict[int, tuple[Span, Span]], index: int, start: date, on: date, r: RemissionResult
+    ) -> Span:
+        below, above = amounts.get(index) or amounts[max(amounts)]  # the last row holds "and after"
+        if below == above:
+            amount = below
+            r.note("amount", rule.citation, lambda: f"grant #{index} in this sentence: {amount}")
             return amount
         split = rule.values["first_grant_split_months"]
         long = served_at_least(start, on, split)
-        amount = span_of(row["served_from_split" if long else "served_below_split"])
-        r.note("amount", rule.cite(), f"first grant, served {'at least' if long else 'less than'} {split} months: {amount}")
+        amount = above if long else below
+        r.note(
+            "amount", rule.citation, lambda: f"first grant, served {'at least' if long else 'less than'} {split} months: {amount}"
+        )
         return amount
 
-    def _dasawarsa(self, case: Case, rule: RuleSet, on: date, r: RemissionResult) -> Span | None:
-        year_ok = (on.year - rule.values["first_year"]) % rule.values["every_years"] == 0 and on.strftime("%m-%d") == rule.values[
-            "occasion_month_day"
-        ]
-        if not r.check(
-            "dasawarsa-year", rule.cite(), year_ok, f"{on.isoformat()} {'is' if year_ok else 'is not'} a Remisi Dasawarsa date"
-        ):
+    def _dasawarsa(self, case: Case, rule: RuleSet, o: _Occasion, on: date, r: RemissionResult) -> Span | None:
+        if not r.check(o.date_rule, rule.citation, o.date_ok, o.date_finding):
             return None
         p, q = rule.fraction("fraction_of_sentence")
         cap = span_of(rule.values["max"])
@@ -303,8 +472,82 @@ class Engine:
             amount = Span(days=self.sentence_days(case) * p // q)
         if add_span(on, amount) > add_span(on, cap):
             amount = cap
-        r.note("amount", rule.cite(), f"{p}/{q} of the sentence {case.sentence}, at most {cap}: {amount}")
+        r.note("amount", rule.citation, lambda: f"{p}/{q} of the sentence {case.sentence}, at most {cap}: {amount}")
         return amount
+
+    def _tambahan(self, case: Case, rule: RuleSet, on: date, prior: Span, r: RemissionResult) -> tuple[Span | None, Span]:
+        """Remisi Tambahan: a fraction of the same year's Remisi Umum, for a designated basis.
+        Returns the amount and what counts before it (the Remisi Umum of the day included)."""
+        fractions = rule.values["fraction_of_remisi_umum_by_basis"]
+        basis = case.tambahan_basis
+        if not r.check(
+            "tambahan-basis",
+            rule.citation,
+            basis in fractions,
+            lambda: f"designated for Remisi Tambahan: {basis or 'no'} (bases: {', '.join(sorted(fractions))})",
+        ):
+            return None, prior
+        assert basis is not None
+        granted = next((g for g in case.grants if g.occasion is Occasion.UMUM and g.on == on), None)
+        if granted is not None:
+            ru = granted.amount  # already counted in `prior`
+            r.note("remisi-umum-same-day", rule.citation, lambda: f"Remisi Umum granted on {on.isoformat()}: {ru}")
+        else:
+            umum = self.remission(case, Occasion.UMUM, on)
+            if not r.check(
+                "remisi-umum-same-day",
+                rule.citation,
+                umum.eligible and umum.amount is not None,
+                lambda: (
+                    f"Remisi Umum on {on.isoformat()}: "
+                    + (f"eligible, {umum.amount}" if umum.eligible else f"not eligible ({', '.join(umum.reasons)})")
+                ),
+            ):
+                return None, prior
+            assert umum.amount is not None
+            ru = umum.amount
+            prior = prior.plus(ru)  # the Remisi Umum of the day comes first
+        p, q = fractions[basis]
+        amount = fraction_of(ru, p, q, rule.values["days_per_month_for_fractions"])
+        r.note("amount", rule.citation, lambda: f"{p}/{q} of this year's Remisi Umum {ru} ({basis}): {amount}")
+        return amount, prior
+
+    def _kemanusiaan(self, case: Case, rule: RuleSet, o: _Occasion, on: date, start: date, r: RemissionResult) -> Span | None:
+        """Remisi Kemanusiaan (Permenkumham 16/2023): over 70 on 29 May, long-term illness on
+        7 April, or a sentence of at most one year; the occasion date says which basis applies."""
+        basis = o.basis
+        if not r.check(o.date_rule, rule.citation, o.date_ok, o.date_finding):
+            return None
+        assert basis is not None
+        kind = basis["basis"]
+        if kind == "age":
+            years = basis["min_age_years_exclusive"]
+            ok = case.birth_date is not None and served_more_than(case.birth_date, on, 12 * years)
+            finding: Finding = lambda: f"born {case.birth_date}: {'more' if ok else 'not more'} than {years} years old on {on}"  # noqa: E731
+        elif kind == "illness":
+            ok = case.long_term_illness
+            finding = "long-term illness certified by a doctor" if ok else "no doctor's letter of long-term illness"
+        else:
+            limit = span_of(basis["max_sentence"])
+            ok = add_span(case.detention_start, case.sentence) <= add_span(case.detention_start, limit)
+            finding = lambda: f"sentence {case.sentence}, at most {limit}"  # noqa: E731
+        if not r.check(f"kemanusiaan:{kind}", f"{rule.citation} [{rule.status}]", ok, finding):
+            return None
+        earlier = [g for g in case.grants if g.occasion is Occasion.UMUM and g.on.year == on.year - 1]
+        if rule.values["amount"] == "previous-year-remisi-umum" and earlier:
+            amount = earlier[-1].amount
+            r.note("amount", f"{rule.citation} [{rule.status}]", lambda: f"the Remisi Umum of {on.year - 1}: {amount}")
+            return amount
+        if rule.values["amount_fallback"] != "first-grant-remisi-umum":
+            raise ValueError(f"unknown Remisi Kemanusiaan amount rule {rule.values['amount_fallback']!r}")
+        umum = self._occasion(Occasion.UMUM, on, None)
+        assert umum.rule is not None
+        r.note(
+            "amount-fallback",
+            f"{rule.citation} [{rule.status}]",
+            f"no Remisi Umum in {on.year - 1}: the first Remisi Umum amount",
+        )
+        return self._by_index(umum.rule, umum.amounts, 1, start, on, r)
 
     # -- integration rights -----------------------------------------------------------------
 
@@ -392,7 +635,7 @@ class Engine:
         return r
 
     def asimilasi(self, case: Case, on: date) -> RightResult:
-        r = RightResult(right="asimilasi")
+        r = RightResult(right="asimilasi", explain=self.explain)
         rule = self._rule_for("asimilasi", on, r)
         if rule is None:
             return r
@@ -409,7 +652,7 @@ class Engine:
 
     def _open_right(self, right: str, rule_id: str, case: Case, on: date) -> tuple[RightResult, RuleSet | None]:
         """The rule in force and the first check every right makes: no life or death sentence."""
-        r = RightResult(right=right)
+        r = RightResult(right=right, explain=self.explain)
         rule = self._rule_for(rule_id, on, r)
         if rule is None:
             return r, None
@@ -421,9 +664,8 @@ class Engine:
 
     def _not_at_large(self, case: Case, on: date, source: str, r: Decision) -> None:
         """An escapee gets no remission and no integration right while at large."""
-        away = [p for p in case.at_large if p.covers(on)]
-        finding = f"at large since {away[0].start.isoformat()}" if away else "in custody"
-        r.check("not-at-large", source, not away, finding)
+        away = [p for p in case.at_large if p.covers(on)] if case.at_large else []
+        r.check("not-at-large", source, not away, lambda: f"at large since {away[0].start.isoformat()}" if away else "in custody")
 
     def _rule_for(self, rule_id: str, on: date, r: Decision) -> RuleSet | None:
         """The rule version in force on `on`; a date before any known version is a refusal that
@@ -448,7 +690,7 @@ class Engine:
         hits = sorted(d for d in case.register_f if window <= d <= until)
         r.check(
             "no-register-f",
-            rule.cite(),
+            rule.citation,
             not hits,
-            f"Register F in {window.isoformat()}..{until.isoformat()}: {[d.isoformat() for d in hits] or 'none'}",
+            lambda: f"Register F in {window.isoformat()}..{until.isoformat()}: {_iso(hits)}",
         )
