@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from pas_shared.events.catalog import CATALOG
-from pas_shared.events.envelope import Envelope
+from pas_shared.events.envelope import Envelope, cloudevent_attributes
 from pas_shared.ids import new_id
 from pas_shared.logging import child_traceparent, correlation_id, trace_parent
 
@@ -163,6 +163,35 @@ class Database:
         await self.engine.dispose()
 
 
+BULK_COPY_MIN_ROWS = 500  # below this an INSERT is as quick and simpler to read in logs
+
+
+async def bulk_insert(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows in the session's transaction. On PostgreSQL a large set goes through
+    COPY (asyncpg's binary copy: an order of magnitude quicker than a multi-row INSERT for a
+    national batch); elsewhere, and for a few rows, an ordinary INSERT. Rows name every column
+    they set; columns they leave out take their server defaults on both paths."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect
+    if dialect.name != "postgresql" or len(rows) < BULK_COPY_MIN_ROWS:
+        await session.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    columns = [table.c[n] for n in names]
+    converters = [c.type.process_bind_param if isinstance(c.type, TypeDecorator) else None for c in columns]
+    if any(converters):
+        records = [
+            tuple(v if f is None else f(v, dialect) for f, v in zip(converters, (row[n] for n in names), strict=True))
+            for row in rows
+        ]
+    else:
+        records = [tuple(row[n] for n in names) for row in rows]
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    await raw.driver_connection.copy_records_to_table(table.name, records=records, columns=names)  # type: ignore[union-attr]
+
+
 class UnitOfWork:
     """One business transaction: state changes, outbox rows and audit entries commit together."""
 
@@ -171,7 +200,6 @@ class UnitOfWork:
         self.actor = actor
         self._outbox_rows: list[dict[str, Any]] = []
         self._audit_rows: list[dict[str, Any]] = []
-        self.emitted: list[Envelope] = []
 
     async def __aenter__(self) -> "UnitOfWork":
         self.session: AsyncSession = self.db.sessions()
@@ -199,38 +227,44 @@ class UnitOfWork:
         kanwilcode: str = "",
         time: datetime | None = None,
         cause: Envelope | None = None,
-    ) -> Envelope:
+    ) -> str:
         """Record an event to publish; its type follows from the payload's class. It is
         written to the outbox in this transaction, so it is published if and only if the
         transaction commits. `cause`: the event that led to this one (its correlation id and
-        trace are carried on)."""
+        trace are carried on). Returns the event id.
+
+        The payload was validated when it was built and every attribute comes from this code
+        and the catalogue, so the outbox row is written straight from them (consumers validate
+        what they receive): a national remission batch emits 158,000 events in one go."""
+        if not subject:
+            raise ValueError("an event needs a subject (the aggregate id)")
         event_type = CATALOG.for_payload(type(data))
-        envelope = Envelope(
-            id=new_id(),
+        now = utcnow()
+        event_id = new_id()
+        attributes = cloudevent_attributes(
+            id=event_id,
             source=event_type.source,
             type=event_type.name,
-            time=time or utcnow(),
+            time=time or now,
             subject=subject,
             dataschema=event_type.dataschema,
             uptcode=uptcode,
             kanwilcode=kanwilcode,
-            correlationid=(cause.correlationid or cause.id) if cause else (correlation_id.get() or ""),
             traceparent=child_traceparent(cause.traceparent) if cause else (trace_parent.get() or ""),
-            data=data.model_dump(mode="json"),
+            correlationid=(cause.correlationid or cause.id) if cause else (correlation_id.get() or ""),
         )
         self._outbox_rows.append(
             {
-                "event_id": envelope.id,
+                "event_id": event_id,
                 "topic": event_type.topic,
                 "message_key": subject,
-                "event_type": envelope.type,
-                "attributes": json.dumps(envelope.attributes()),
-                "data": json.dumps(envelope.data, ensure_ascii=False),
-                "created_at": utcnow(),
+                "event_type": event_type.name,
+                "attributes": json.dumps(attributes),
+                "data": data.model_dump_json(),
+                "created_at": now,
             }
         )
-        self.emitted.append(envelope)
-        return envelope
+        return event_id
 
     def emit_recorded(self, events: list[BaseModel], *, subject: str, uptcode: str = "", kanwilcode: str = "") -> None:
         """Emit the events an aggregate recorded (in order) and clear its list."""
@@ -255,6 +289,6 @@ class UnitOfWork:
 
     async def _flush_pending(self) -> None:
         if self._outbox_rows:
-            await self.session.execute(insert(self.db.tables.outbox), self._outbox_rows)
+            await bulk_insert(self.session, self.db.tables.outbox, self._outbox_rows)
         if self._audit_rows:
             await self.session.execute(insert(self.db.tables.audit_log), self._audit_rows)

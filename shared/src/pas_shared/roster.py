@@ -5,6 +5,7 @@ service reads another's tables). The per-UPT headcount is maintained incremental
 also shows at once if an event were ever applied twice.
 """
 
+import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +19,16 @@ from pas_shared.api import DatabaseDep
 from pas_shared.consumer import Received, Subscription
 from pas_shared.db import UnitOfWork
 from pas_shared.errors import RuleViolation
-from pas_shared.events.remission import INMATE_ADMITTED, INMATE_RELEASED, InmateAdmitted, InmateReleased
+from pas_shared.events.remission import (
+    INMATE_ADMITTED,
+    INMATE_RELEASED,
+    INMATE_TRANSFERRED,
+    InmateAdmitted,
+    InmateReleased,
+    InmateTransferred,
+)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,43 @@ def roster_subscription(service: str, tables: RosterTables) -> Subscription:
             await uow.session.execute(
                 update(headcount).where(headcount.c.upt_code == upt).values(population=headcount.c.population - n)
             )
+
+    @sub.on(INMATE_TRANSFERRED)
+    async def transferred(uow: UnitOfWork, events: list[Received[InmateTransferred]]) -> None:
+        """Move each inmate to the new UPT and Kanwil, and one head from one headcount to the other.
+        A transfer is applied only to an inmate this roster holds, not released, in the UPT the
+        transfer starts from: applied twice it does nothing the second time, and a transfer of an
+        inmate whose admission never reached this roster is skipped (logged), not a crash."""
+        ids = sorted({e.data.inmate_id for e in events})
+        query = select(roster.c.inmate_id, roster.c.upt_code, roster.c.released_on).where(roster.c.inmate_id.in_(ids))
+        held_in = {i: upt for i, upt, released_on in (await uow.session.execute(query)).all() if released_on is None}
+        moved: dict[str, tuple[str, str]] = {}
+        deltas: Counter[tuple[str, str]] = Counter()
+        for e in events:
+            d = e.data
+            if held_in.get(d.inmate_id) != d.from_upt_code:
+                log.warning(
+                    "transfer %s skipped: inmate %s is not held in %s on this roster (here: %s)",
+                    d.transfer_id,
+                    d.inmate_id,
+                    d.from_upt_code,
+                    held_in.get(d.inmate_id),
+                )
+                continue
+            held_in[d.inmate_id] = d.to_upt_code
+            moved[d.inmate_id] = (d.to_upt_code, d.to_kanwil_code)
+            deltas[(d.from_upt_code, d.from_kanwil_code)] -= 1
+            deltas[(d.to_upt_code, d.to_kanwil_code)] += 1
+        if moved:
+            await uow.session.execute(
+                update(roster)
+                .where(roster.c.inmate_id == bindparam("b_inmate_id"))
+                .values(upt_code=bindparam("b_upt_code"), kanwil_code=bindparam("b_kanwil_code")),
+                [{"b_inmate_id": i, "b_upt_code": upt, "b_kanwil_code": kanwil} for i, (upt, kanwil) in sorted(moved.items())],
+            )
+        changed = Counter({k: n for k, n in deltas.items() if n != 0})
+        if changed:
+            await add_to_headcount(uow, changed)
 
     return sub
 

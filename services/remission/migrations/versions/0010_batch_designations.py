@@ -1,8 +1,12 @@
-"""Kanwil reference data and remission occasions per year.
+"""Designations for a remission batch: who has a Remisi Tambahan basis or a certified
+long-term illness (Remisi Kemanusiaan); recomputing the batch uses them again.
 
 Revision ID: 0010
 Revises: 0009
 """
+
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0010"
 down_revision = "0009"
@@ -11,8 +15,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass  # filled in by the change that owns this revision
+    op.create_table(
+        "remission_batch_designations",
+        sa.Column("batch_id", sa.String(36), primary_key=True),
+        sa.Column("inmate_id", sa.String(36), primary_key=True),
+        sa.Column("basis", sa.String(32), nullable=False),
+        sa.Column("evidence", sa.String(300), nullable=False),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table("remission_batch_designations")

@@ -7,6 +7,7 @@ binding (`cloudevents.v1.kafka`), which the test suite uses to read our messages
 """
 
 import json
+from datetime import datetime
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
@@ -42,20 +43,51 @@ class Envelope(BaseModel):
         return int(self.dataschema.rsplit(".v", 1)[1].removesuffix(".json"))
 
     def attributes(self) -> dict[str, str]:
-        out = {
-            "id": self.id,
-            "source": self.source,
-            "type": self.type,
-            "specversion": self.specversion,
-            "time": self.time.isoformat(),
-            "subject": self.subject,
-            "dataschema": self.dataschema,
-        }
-        for name in _EXTENSIONS:
-            value = getattr(self, name)
-            if value:
-                out[name] = value
-        return out
+        return cloudevent_attributes(
+            id=self.id,
+            source=self.source,
+            type=self.type,
+            time=self.time,
+            subject=self.subject,
+            dataschema=self.dataschema,
+            specversion=self.specversion,
+            **{name: getattr(self, name) for name in _EXTENSIONS},
+        )
+
+
+def cloudevent_attributes(
+    *,
+    id: str,
+    source: str,
+    type: str,
+    time: datetime,
+    subject: str,
+    dataschema: str,
+    specversion: str = SPEC_VERSION,
+    uptcode: str = "",
+    kanwilcode: str = "",
+    traceparent: str = "",
+    correlationid: str = "",
+) -> dict[str, str]:
+    """The attributes as they travel (Kafka headers, the outbox's JSON); empty extensions are left out."""
+    out = {
+        "id": id,
+        "source": source,
+        "type": type,
+        "specversion": specversion,
+        "time": time.isoformat(),
+        "subject": subject,
+        "dataschema": dataschema,
+    }
+    for name, value in (
+        ("uptcode", uptcode),
+        ("kanwilcode", kanwilcode),
+        ("traceparent", traceparent),
+        ("correlationid", correlationid),
+    ):
+        if value:
+            out[name] = value
+    return out
 
 
 def encode_kafka(envelope: Envelope) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:

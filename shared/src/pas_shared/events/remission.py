@@ -74,3 +74,105 @@ class RemissionGranted(Payload):
 
 INMATE_SENTENCED = event_type("remission", "inmate", "sentenced", 1, InmateSentenced)
 REMISSION_GRANTED = event_type("remission", "remission", "granted", 1, RemissionGranted)
+
+
+class InmateTransferred(Payload):
+    """An inmate moved from one UPT to another (pindah / mutasi WBP). The event carries both ends
+    so a roster or a headcount can move the inmate without a lookup."""
+
+    transfer_id: str = Field(min_length=1)
+    inmate_id: str = Field(min_length=1)
+    from_upt_code: str = Field(pattern=UPT_CODE)
+    to_upt_code: str = Field(pattern=UPT_CODE)
+    from_kanwil_code: str = Field(pattern=UPT_CODE)
+    to_kanwil_code: str = Field(pattern=UPT_CODE)
+    transferred_on: date
+    reason: str = Field(min_length=1, max_length=32, description="decongestion, security, programme, court, health, ...")
+
+
+class AssistanceDistributed(Payload):
+    """A social-assistance (bansos) distribution, for the social ministry and other partners.
+    Personal data are minimised: no NIK and no family member's name travel in the event (the
+    service keeps them); partner feeds filter further (a later issue)."""
+
+    distribution_id: str = Field(min_length=1)
+    programme: str = Field(min_length=1, max_length=40, description="Code from the reference list, e.g. pkh, blt.")
+    kind: str = Field(pattern=r"^(cash|goods|service)$")
+    amount_rupiah: int | None = Field(ge=1, description="Cash amount, or the declared value of goods or a service.")
+    distributed_on: date
+    partner_agency: str = Field(min_length=1, max_length=200)
+    recipient_type: str = Field(pattern=r"^(inmate|family)$")
+    inmate_id: str = Field(min_length=1, description="The inmate, or the inmate whose family member received it.")
+    relationship: str | None = Field(description="The family member's relationship to the inmate; none for the inmate.")
+    upt_code: str = Field(pattern=UPT_CODE)
+    kanwil_code: str = Field(pattern=UPT_CODE)
+
+
+INMATE_TRANSFERRED = event_type("remission", "inmate", "transferred", 1, InmateTransferred)
+ASSISTANCE_DISTRIBUTED = event_type("remission", "assistance", "distributed", 1, AssistanceDistributed)
+
+
+class FacilityCapacityChanged(Payload):
+    """A UPT's capacity changed (a block opened or closed, a recount): the capacity history and the
+    overcrowding figures follow it."""
+
+    upt_code: str = Field(pattern=UPT_CODE)
+    kanwil_code: str = Field(pattern=UPT_CODE)
+    capacity: int = Field(ge=0, description="The capacity recorded, in force from effective_on.")
+    effective_on: date = Field(description="The UPT's local date the capacity takes effect (never in the future).")
+    capacity_now: int = Field(
+        ge=0,
+        description="The capacity in force today after this change: equal to `capacity` unless a past "
+        "change was recorded behind a later one. Read models of current occupancy use this.",
+    )
+
+
+# On the facility topic, keyed by upt_code: a consumer sees a UPT's registration before its changes.
+FACILITY_CAPACITY_CHANGED = event_type("remission", "facility", "capacity-changed", 1, FacilityCapacityChanged)
+
+
+# Integration rights (PB, CB, CMB, asimilasi): one topic, keyed by the application id, so the
+# decree, a revocation and the completion of one grant stay in order. Prosecutors and Bapas consume them.
+INTEGRATION_RIGHT = r"^(pb|cb|cmb|asimilasi)$"
+
+
+class IntegrationRightDecided(Payload):
+    application_id: str = Field(min_length=1)
+    inmate_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    kanwil_code: str = Field(pattern=UPT_CODE)
+    right: str = Field(pattern=INTEGRATION_RIGHT, description="pb, cb, cmb or asimilasi.")
+    decree_number: str = Field(min_length=1, description="Number of the SK granting the right.")
+    decided_on: date = Field(description="The day the decree was recorded (UPT local date).")
+    starts_on: date
+    ends_on: date | None = Field(description="PB, CMB: the release date; CB: at most its length later; none if open.")
+    releases: bool = Field(description="True for PB, CB and CMB (the person leaves under Bapas supervision); asimilasi does not.")
+
+
+class IntegrationRightRevoked(Payload):
+    application_id: str = Field(min_length=1)
+    inmate_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    kanwil_code: str = Field(pattern=UPT_CODE)
+    right: str = Field(pattern=INTEGRATION_RIGHT)
+    decree_number: str = Field(min_length=1)
+    ground: str = Field(
+        pattern=r"^[a-z][a-z-]*[a-z]$",
+        description="new-crime, public-unrest, three-missed-reports, unreported-address-change or not-following-programme.",
+    )
+    revoked_on: date
+
+
+class IntegrationRightCompleted(Payload):
+    application_id: str = Field(min_length=1)
+    inmate_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    kanwil_code: str = Field(pattern=UPT_CODE)
+    right: str = Field(pattern=INTEGRATION_RIGHT)
+    decree_number: str = Field(min_length=1)
+    completed_on: date
+
+
+INTEGRATION_RIGHT_DECIDED = event_type("remission", "integration-right", "decided", 1, IntegrationRightDecided)
+INTEGRATION_RIGHT_REVOKED = event_type("remission", "integration-right", "revoked", 1, IntegrationRightRevoked)
+INTEGRATION_RIGHT_COMPLETED = event_type("remission", "integration-right", "completed", 1, IntegrationRightCompleted)

@@ -13,9 +13,11 @@ from pas_shared.events.remission import (
     FACILITY_REGISTERED,
     INMATE_ADMITTED,
     INMATE_RELEASED,
+    INMATE_TRANSFERRED,
     FacilityRegistered,
     InmateAdmitted,
     InmateReleased,
+    InmateTransferred,
 )
 
 occupancy_kpi = Subscription(name="gateway.kpi-occupancy")
@@ -57,6 +59,14 @@ async def inmate_admitted(uow: UnitOfWork, events: list[Received[InmateAdmitted]
 async def inmate_released(uow: UnitOfWork, events: list[Received[InmateReleased]]) -> None:
     # A release names the UPT only; its Kanwil is already in the row (the admission came first).
     await _apply(uow, _deltas((e.data.upt_code, "", e.envelope.time, -1) for e in events))
+
+
+@occupancy_kpi.on(INMATE_TRANSFERRED)
+async def inmate_transferred(uow: UnitOfWork, events: list[Received[InmateTransferred]]) -> None:
+    # One head leaves the origin and arrives at the destination (perhaps in another Kanwil).
+    departures = ((e.data.from_upt_code, e.data.from_kanwil_code, e.envelope.time, -1) for e in events)
+    arrivals = ((e.data.to_upt_code, e.data.to_kanwil_code, e.envelope.time, +1) for e in events)
+    await _apply(uow, _deltas([*departures, *arrivals]))
 
 
 def _deltas(items: Iterable[tuple[str, str, datetime, int]]) -> dict[str, _Change]:

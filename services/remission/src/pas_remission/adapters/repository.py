@@ -1,5 +1,6 @@
 """Repositories: domain objects in and out of the service's tables."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -10,19 +11,25 @@ from pas_remission.adapters.tables import (
     at_large,
     batch_transitions,
     facilities,
+    facility_capacity,
     inmate_conditions,
+    inmate_transfers,
     inmates,
     register_f,
+    remission_batch_designations,
     remission_batches,
     remission_grants,
     remission_proposals,
+    social_assistance,
 )
-from pas_remission.domain.batch import Batch, BatchStatus, Proposal
+from pas_remission.domain.assistance import AssistanceKind, Distribution, FamilyMember, Relationship
+from pas_remission.domain.batch import Batch, BatchStatus, Designation, Proposal
 from pas_remission.domain.calendar import Span
 from pas_remission.domain.engine import Grant, Occasion, SentenceKind
 from pas_remission.domain.facility import Facility, TimeZone, UptType
-from pas_remission.domain.inmate import Inmate, ReleaseReason, Religion, Verdict
-from pas_shared.db import utcnow
+from pas_remission.domain.inmate import Inmate, ReleaseReason, Religion, Transfer, TransferReason, Verdict
+from pas_remission.domain.occupancy import CapacityEntry
+from pas_shared.db import bulk_insert, utcnow
 from pas_shared.events.remission import CustodyStatus
 
 
@@ -46,6 +53,10 @@ class FacilityRepository:
     async def add(self, facility: Facility) -> None:
         await self.session.execute(insert(facilities).values(**facility_row(facility)))
 
+    async def kanwil_by_upt(self) -> dict[str, str]:
+        rows = await self.session.execute(select(facilities.c.upt_code, facilities.c.kanwil_code))
+        return {upt: kanwil for upt, kanwil in rows}
+
     async def population(self, upt_code: str) -> int:
         query = select(func.count()).where(inmates.c.upt_code == upt_code, inmates.c.released_on.is_(None))
         return int((await self.session.execute(query)).scalar_one())
@@ -55,14 +66,19 @@ class InmateRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get(self, inmate_id: str) -> Inmate | None:
-        row = (await self.session.execute(select(inmates).where(inmates.c.inmate_id == inmate_id))).mappings().first()
+    async def get(self, inmate_id: str, *, for_update: bool = False) -> Inmate | None:
+        """`for_update`: lock the row until the unit of work ends (PostgreSQL), so two concurrent
+        changes of one inmate (e.g. two transfers) run one after the other."""
+        query = select(inmates).where(inmates.c.inmate_id == inmate_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self.session.execute(query)).first()
         return None if row is None else inmate_from_row(row)
 
     async def held_in(self, scope: str) -> list[Inmate]:
         """Inmates not released, in a scope: "national", "kanwil:<code>" or "upt:<code>"."""
         query = select(inmates).where(inmates.c.released_on.is_(None), *_scope_filter(scope)).order_by(inmates.c.inmate_id)
-        return [inmate_from_row(r) for r in (await self.session.execute(query)).mappings()]
+        return [inmate_from_row(r) for r in await self.session.execute(query)]
 
     async def register_f_by_inmate(self, scope: str) -> dict[str, list[date]]:
         query = (
@@ -84,9 +100,9 @@ class InmateRepository:
             .order_by(g.c.granted_on)
         )
         out: dict[str, list[Grant]] = {}
-        for r in (await self.session.execute(query)).mappings():
-            grant = Grant(Occasion(r["occasion"]), r["granted_on"], Span(months=r["months"], days=r["days"]))
-            out.setdefault(r["inmate_id"], []).append(grant)
+        for inmate_id, occasion, granted_on, months, days in await self.session.execute(query):
+            grant = Grant(_OCCASIONS[occasion.partition(":")[0]], granted_on, Span(0, months, days))
+            out.setdefault(inmate_id, []).append(grant)
         return out
 
     async def register_number_taken(self, upt_code: str, register_number: str) -> bool:
@@ -149,28 +165,37 @@ class InmateRepository:
         return [Grant(Occasion(r["occasion"]), r["granted_on"], Span(months=r["months"], days=r["days"])) for r in rows]
 
 
+# Stored values to enum members by dictionary: a national batch reads 276,000 rows, and an
+# Enum call per column costs more than the rest of the mapping.
+_SENTENCE_KINDS = {k.value: k for k in SentenceKind}
+_CUSTODY = {k.value: k for k in CustodyStatus}
+_RELIGIONS = {k.value: k for k in Religion}
+_RELEASE_REASONS = {k.value: k for k in ReleaseReason}
+_OCCASIONS = {k.value: k for k in Occasion}
+
+
 def inmate_from_row(row: Any) -> Inmate:
     verdict = None
-    if row["verdict_final_on"] is not None:
+    if row.verdict_final_on is not None:
         verdict = Verdict(
-            final_on=row["verdict_final_on"],
-            sentence_kind=SentenceKind(row["sentence_kind"]),
-            sentence=Span(row["sentence_years"], row["sentence_months"], row["sentence_days"]),
-            fine_substitute=Span(months=row["fine_substitute_months"], days=row["fine_substitute_days"]),
-            crime=row["crime"],
+            final_on=row.verdict_final_on,
+            sentence_kind=_SENTENCE_KINDS[row.sentence_kind],
+            sentence=Span(row.sentence_years, row.sentence_months, row.sentence_days),
+            fine_substitute=Span(0, row.fine_substitute_months, row.fine_substitute_days),
+            crime=row.crime,
         )
     return Inmate(
-        inmate_id=row["inmate_id"],
-        register_number=row["register_number"],
-        upt_code=row["upt_code"],
-        kanwil_code=row["kanwil_code"],
-        custody_status=CustodyStatus(row["custody_status"]),
-        birth_date=row["birth_date"],
-        admitted_on=row["admitted_on"],
-        religion=Religion(row["religion"]),
-        verdict=verdict,
-        released_on=row["released_on"],
-        release_reason=ReleaseReason(row["release_reason"]) if row["release_reason"] else None,
+        row.inmate_id,
+        row.register_number,
+        row.upt_code,
+        row.kanwil_code,
+        _CUSTODY[row.custody_status],
+        row.birth_date,
+        row.admitted_on,
+        _RELIGIONS[row.religion],
+        verdict,
+        row.released_on,
+        _RELEASE_REASONS[row.release_reason] if row.release_reason else None,
     )
 
 
@@ -231,7 +256,10 @@ class BatchRepository:
         )
         if row is None:
             return None
+        d = remission_batch_designations
+        designated = (await self.session.execute(select(d).where(d.c.batch_id == batch_id))).mappings()
         return Batch(
+            designations={r["inmate_id"]: Designation(r["inmate_id"], r["basis"], r["evidence"]) for r in designated},
             batch_id=row["batch_id"],
             occasion=row["occasion"],
             holiday=row["holiday"],
@@ -252,6 +280,8 @@ class BatchRepository:
         }
         if new:
             await self.session.execute(insert(remission_batches).values(batch_id=batch.batch_id, **values))
+            designated = [{"batch_id": batch.batch_id, **vars(x)} for x in batch.designations.values()]
+            await bulk_insert(self.session, remission_batch_designations, designated)
         else:
             await self.session.execute(
                 update(remission_batches).where(remission_batches.c.batch_id == batch.batch_id).values(**values)
@@ -276,8 +306,7 @@ class BatchRepository:
     async def replace_proposals(self, batch_id: str, proposals: list[Proposal]) -> None:
         p = remission_proposals
         await self.session.execute(delete(p).where(p.c.batch_id == batch_id))
-        if proposals:
-            await self.session.execute(insert(p), [_proposal_row(batch_id, x) for x in proposals])
+        await bulk_insert(self.session, p, [_proposal_row(batch_id, x) for x in proposals])
 
     async def proposals(
         self, batch_id: str, *, eligible: bool | None = None, limit: int | None = None, offset: int = 0
@@ -308,9 +337,18 @@ class BatchRepository:
         found = {bool(e): int(n) for e, n in (await self.session.execute(query)).all()}
         return {"eligible": found.get(True, 0), "not_eligible": found.get(False, 0)}
 
+    async def still_held(self, batch_id: str) -> set[str]:
+        """Inmates proposed in the batch who are still held (not released since)."""
+        p = remission_proposals
+        query = (
+            select(p.c.inmate_id)
+            .join(inmates, inmates.c.inmate_id == p.c.inmate_id)
+            .where(p.c.batch_id == batch_id, p.c.eligible.is_(True), inmates.c.released_on.is_(None))
+        )
+        return set((await self.session.execute(query)).scalars())
+
     async def add_grants(self, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            await self.session.execute(insert(remission_grants), rows)
+        await bulk_insert(self.session, remission_grants, rows)
 
 
 def _proposal_row(batch_id: str, x: Proposal) -> dict[str, Any]:
@@ -326,3 +364,230 @@ def _proposal_row(batch_id: str, x: Proposal) -> dict[str, Any]:
         "release_on": x.release_on,
         "later_grant": x.later_grant,
     }
+
+
+class OccupancyRepository:
+    """Facilities per scope, their capacity history, and who they hold (occupancy and forecast)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def facilities_in(self, scope: str) -> list[Facility]:
+        """Facilities in a scope: "national", "kanwil:<code>" or "upt:<code>"."""
+        kind, _, code = scope.partition(":")
+        query = select(facilities).order_by(facilities.c.upt_code)
+        if kind == "upt":
+            query = query.where(facilities.c.upt_code == code)
+        elif kind == "kanwil":
+            query = query.where(facilities.c.kanwil_code == code)
+        return [
+            Facility(
+                upt_code=r["upt_code"],
+                name=r["name"],
+                upt_type=UptType(r["upt_type"]),
+                kanwil_code=r["kanwil_code"],
+                capacity=r["capacity"],
+                time_zone=TimeZone(r["time_zone"]),
+            )
+            for r in (await self.session.execute(query)).mappings()
+        ]
+
+    async def population_by_upt(self, scope: str) -> dict[str, dict[CustodyStatus, int]]:
+        """Inmates held now, per UPT and custody status (tahanan, narapidana): one grouped query."""
+        query = (
+            select(inmates.c.upt_code, inmates.c.custody_status, func.count())
+            .where(inmates.c.released_on.is_(None), *_scope_filter(scope))
+            .group_by(inmates.c.upt_code, inmates.c.custody_status)
+        )
+        out: dict[str, dict[CustodyStatus, int]] = {}
+        for upt_code, status, n in (await self.session.execute(query)).all():
+            out.setdefault(upt_code, {})[CustodyStatus(status)] = int(n)
+        return out
+
+    async def history(self, upt_code: str) -> list[CapacityEntry]:
+        c = facility_capacity
+        query = select(c.c.effective_on, c.c.capacity, c.c.reason).where(c.c.upt_code == upt_code).order_by(c.c.effective_on)
+        return [CapacityEntry(on, capacity, reason) for on, capacity, reason in (await self.session.execute(query)).all()]
+
+    async def history_rows(self, upt_code: str) -> list[dict[str, Any]]:
+        """The history as stored, with who recorded each entry and when."""
+        c = facility_capacity
+        query = select(c).where(c.c.upt_code == upt_code).order_by(c.c.effective_on)
+        return [dict(r) for r in (await self.session.execute(query)).mappings()]
+
+    async def capacities_on(self, on: date, scope: str) -> dict[str, int]:
+        """Per UPT in the scope, the capacity in force on `on` (the latest entry on or before it);
+        UPTs whose history starts after `on` are absent. One query for the whole scope."""
+        c = facility_capacity
+        kind, _, code = scope.partition(":")
+        latest = select(c.c.upt_code, func.max(c.c.effective_on).label("effective_on")).where(c.c.effective_on <= on)
+        if kind == "upt":
+            latest = latest.where(c.c.upt_code == code)
+        elif kind == "kanwil":
+            latest = latest.where(c.c.upt_code.in_(select(facilities.c.upt_code).where(facilities.c.kanwil_code == code)))
+        sub = latest.group_by(c.c.upt_code).subquery()
+        query = select(c.c.upt_code, c.c.capacity).join(
+            sub, (sub.c.upt_code == c.c.upt_code) & (sub.c.effective_on == c.c.effective_on)
+        )
+        return {upt_code: int(n) for upt_code, n in (await self.session.execute(query)).all()}
+
+    async def record_capacity(self, upt_code: str, entry: CapacityEntry, *, by: str, replaces: bool) -> None:
+        values = {"capacity": entry.capacity, "reason": entry.reason, "recorded_by": by, "recorded_at": utcnow()}
+        c = facility_capacity
+        if replaces:
+            await self.session.execute(
+                update(c).where(c.c.upt_code == upt_code, c.c.effective_on == entry.effective_on).values(**values)
+            )
+        else:
+            await self.session.execute(insert(c).values(upt_code=upt_code, effective_on=entry.effective_on, **values))
+
+    async def set_current_capacity(self, upt_code: str, capacity: int) -> None:
+        await self.session.execute(update(facilities).where(facilities.c.upt_code == upt_code).values(capacity=capacity))
+
+
+class TransferRepository:
+    """The history of transfers between UPTs."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, transfer: Transfer) -> None:
+        t = transfer
+        await self.session.execute(
+            insert(inmate_transfers).values(
+                transfer_id=t.transfer_id,
+                inmate_id=t.inmate_id,
+                from_upt_code=t.from_upt_code,
+                from_kanwil_code=t.from_kanwil_code,
+                to_upt_code=t.to_upt_code,
+                to_kanwil_code=t.to_kanwil_code,
+                from_register_number=t.from_register_number,
+                to_register_number=t.to_register_number,
+                transferred_on=t.transferred_on,
+                reason=t.reason.value,
+                by=t.by,
+                at=t.at or utcnow(),
+            )
+        )
+
+    async def of_inmate(self, inmate_id: str) -> list[Transfer]:
+        """In the order they happened (by date, then as recorded: ids are time-ordered UUIDv7)."""
+        t = inmate_transfers
+        query = select(t).where(t.c.inmate_id == inmate_id).order_by(t.c.transferred_on, t.c.transfer_id)
+        return [
+            Transfer(
+                transfer_id=r["transfer_id"],
+                inmate_id=r["inmate_id"],
+                from_upt_code=r["from_upt_code"],
+                from_kanwil_code=r["from_kanwil_code"],
+                to_upt_code=r["to_upt_code"],
+                to_kanwil_code=r["to_kanwil_code"],
+                transferred_on=r["transferred_on"],
+                reason=TransferReason(r["reason"]),
+                from_register_number=r["from_register_number"],
+                to_register_number=r["to_register_number"],
+                by=r["by"],
+                at=r["at"],
+            )
+            for r in (await self.session.execute(query)).mappings()
+        ]
+
+    async def last_on(self, inmate_id: str) -> date | None:
+        t = inmate_transfers
+        found: date | None = (
+            await self.session.execute(select(func.max(t.c.transferred_on)).where(t.c.inmate_id == inmate_id))
+        ).scalar_one()
+        return found
+
+
+@dataclass(frozen=True)
+class AssistanceFilter:
+    upt_code: str | None = None
+    kanwil_code: str | None = None
+    programme: str | None = None
+    from_date: date | None = None
+    to_date: date | None = None
+
+    def where(self) -> list[Any]:
+        a = social_assistance
+        found: list[Any] = []
+        if self.upt_code is not None:
+            found.append(a.c.upt_code == self.upt_code)
+        if self.kanwil_code is not None:
+            found.append(a.c.kanwil_code == self.kanwil_code)
+        if self.programme is not None:
+            found.append(a.c.programme == self.programme)
+        if self.from_date is not None:
+            found.append(a.c.distributed_on >= self.from_date)
+        if self.to_date is not None:
+            found.append(a.c.distributed_on <= self.to_date)
+        return found
+
+
+class AssistanceRepository:
+    """Social-assistance distributions."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, d: Distribution, *, by: str) -> None:
+        await self.session.execute(insert(social_assistance).values(**distribution_row(d), by=by, at=utcnow()))
+
+    async def get(self, distribution_id: str) -> Distribution | None:
+        a = social_assistance
+        row = (await self.session.execute(select(a).where(a.c.distribution_id == distribution_id))).mappings().first()
+        return None if row is None else _distribution_from_row(row)
+
+    async def search(self, f: AssistanceFilter, *, limit: int, offset: int) -> list[Distribution]:
+        a = social_assistance
+        query = select(a).where(*f.where()).order_by(a.c.distributed_on.desc(), a.c.distribution_id).limit(limit).offset(offset)
+        return [_distribution_from_row(r) for r in (await self.session.execute(query)).mappings()]
+
+    async def totals(self, f: AssistanceFilter) -> list[tuple[str, str, int, int]]:
+        """(programme, kind, distributions, rupiah) over everything the filter matches."""
+        a = social_assistance
+        query = (
+            select(a.c.programme, a.c.kind, func.count(), func.coalesce(func.sum(a.c.amount_rupiah), 0))
+            .where(*f.where())
+            .group_by(a.c.programme, a.c.kind)
+            .order_by(a.c.programme, a.c.kind)
+        )
+        return [(p, k, int(n), int(total)) for p, k, n, total in (await self.session.execute(query)).all()]
+
+
+def distribution_row(d: Distribution) -> dict[str, Any]:
+    return {
+        "distribution_id": d.distribution_id,
+        "programme": d.programme,
+        "kind": d.kind.value,
+        "amount_rupiah": d.amount_rupiah,
+        "description": d.description,
+        "distributed_on": d.distributed_on,
+        "partner_agency": d.partner_agency,
+        "recipient_type": d.recipient_type.value,
+        "inmate_id": d.inmate_id,
+        "family_name": d.family.name if d.family else None,
+        "relationship": d.family.relationship.value if d.family else None,
+        "nik": d.family.nik if d.family else None,
+        "upt_code": d.upt_code,
+        "kanwil_code": d.kanwil_code,
+    }
+
+
+def _distribution_from_row(r: Any) -> Distribution:
+    family = None
+    if r["recipient_type"] == "family":
+        family = FamilyMember(name=r["family_name"], relationship=Relationship(r["relationship"]), nik=r["nik"])
+    return Distribution(
+        distribution_id=r["distribution_id"],
+        programme=r["programme"],
+        kind=AssistanceKind(r["kind"]),
+        amount_rupiah=r["amount_rupiah"],
+        description=r["description"],
+        distributed_on=r["distributed_on"],
+        partner_agency=r["partner_agency"],
+        inmate_id=r["inmate_id"],
+        family=family,
+        upt_code=r["upt_code"],
+        kanwil_code=r["kanwil_code"],
+    )

@@ -1,4 +1,4 @@
-from sqlalchemy import Boolean, Column, Date, Integer, String, Table, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Column, Date, Index, Integer, String, Table, UniqueConstraint, text
 
 from pas_shared.db import SeqType, UTCDateTime, define_platform_tables, new_metadata
 
@@ -123,4 +123,132 @@ batch_transitions = Table(
     Column("by", String(200), nullable=False),
     Column("why", String(500), nullable=False),
     Column("at", UTCDateTime, nullable=False),
+)
+
+# Capacity history per UPT: the capacity in force from effective_on until the next entry.
+facility_capacity = Table(
+    "facility_capacity",
+    metadata,
+    Column("upt_code", String(32), primary_key=True),
+    Column("effective_on", Date, primary_key=True),
+    Column("capacity", Integer, nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+)
+
+# Transfers between UPTs: the register's history of where each inmate was held.
+inmate_transfers = Table(
+    "inmate_transfers",
+    metadata,
+    Column("transfer_id", String(36), primary_key=True),
+    Column("inmate_id", String(36), nullable=False, index=True),
+    Column("from_upt_code", String(32), nullable=False),
+    Column("from_kanwil_code", String(32), nullable=False),
+    Column("to_upt_code", String(32), nullable=False),
+    Column("to_kanwil_code", String(32), nullable=False),
+    Column("from_register_number", String(64), nullable=False),
+    Column("to_register_number", String(64), nullable=False),
+    Column("transferred_on", Date, nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+# Social-assistance (bansos) distributions. The family member's NIK and name stay here; events
+# carry neither.
+social_assistance = Table(
+    "social_assistance",
+    metadata,
+    Column("distribution_id", String(36), primary_key=True),
+    Column("programme", String(40), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("amount_rupiah", BigInteger, nullable=True),
+    Column("description", String(500), nullable=True),
+    Column("distributed_on", Date, nullable=False, index=True),
+    Column("partner_agency", String(200), nullable=False),
+    Column("recipient_type", String(16), nullable=False),
+    Column("inmate_id", String(36), nullable=False, index=True),
+    Column("family_name", String(200), nullable=True),
+    Column("relationship", String(16), nullable=True),
+    Column("nik", String(16), nullable=True),
+    Column("upt_code", String(32), nullable=False, index=True),
+    Column("kanwil_code", String(32), nullable=False, index=True),
+    Column("by", String(200), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+# Integration-rights applications (PB, CB, CMB, asimilasi); the status follows domain/applications.py NEXT.
+integration_applications = Table(
+    "integration_applications",
+    metadata,
+    Column("application_id", String(36), primary_key=True),
+    Column("inmate_id", String(36), nullable=False, index=True),
+    Column("upt_code", String(32), nullable=False, index=True),
+    Column("kanwil_code", String(32), nullable=False, index=True),
+    Column("integration_right", String(16), nullable=False),
+    Column("crime", String(32), nullable=False),
+    Column("status", String(32), nullable=False, index=True),
+    Column("status_since", UTCDateTime, nullable=False),
+    Column("opened_on", Date, nullable=False),
+    Column("proposed_on", Date, nullable=False),
+    Column("earliest_on", Date, nullable=True),
+    Column("decree_number", String(100), nullable=True),
+    Column("decided_on", Date, nullable=True),
+    Column("starts_on", Date, nullable=True),
+    Column("ends_on", Date, nullable=True),
+    Column("supervised_from", Date, nullable=True),
+    Column("revocation_ground", String(32), nullable=True),
+    Column("revoked_on", Date, nullable=True),
+    Column("completed_on", Date, nullable=True),
+)
+# In progress = not completed, revoked, rejected or withdrawn. At most one release right (PB, CB,
+# CMB) and one asimilasi in progress per inmate, also under concurrent requests.
+APPLICATION_IN_PROGRESS = "status NOT IN ('completed', 'revoked', 'rejected', 'withdrawn')"
+Index(
+    "ux_integration_applications_open_release",
+    integration_applications.c.inmate_id,
+    unique=True,
+    postgresql_where=text(f"integration_right <> 'asimilasi' AND {APPLICATION_IN_PROGRESS}"),
+    sqlite_where=text(f"integration_right <> 'asimilasi' AND {APPLICATION_IN_PROGRESS}"),
+)
+Index(
+    "ux_integration_applications_open_asimilasi",
+    integration_applications.c.inmate_id,
+    unique=True,
+    postgresql_where=text(f"integration_right = 'asimilasi' AND {APPLICATION_IN_PROGRESS}"),
+    sqlite_where=text(f"integration_right = 'asimilasi' AND {APPLICATION_IN_PROGRESS}"),
+)
+
+application_transitions = Table(
+    "application_transitions",
+    metadata,
+    Column("seq", SeqType, primary_key=True, autoincrement=True),
+    Column("application_id", String(36), nullable=False, index=True),
+    Column("from_status", String(32), nullable=True),
+    Column("to_status", String(32), nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("why", String(500), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+application_documents = Table(
+    "application_documents",
+    metadata,
+    Column("application_id", String(36), primary_key=True),
+    Column("document", String(64), primary_key=True),
+    Column("received_on", Date, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+)
+
+# Who a batch designates for a basis the register does not hold: a Remisi Tambahan basis
+# (jasa-negara, pemuka, ...) or a certified long-term illness (Remisi Kemanusiaan).
+remission_batch_designations = Table(
+    "remission_batch_designations",
+    metadata,
+    Column("batch_id", String(36), primary_key=True),
+    Column("inmate_id", String(36), primary_key=True),
+    Column("basis", String(32), nullable=False),
+    Column("evidence", String(300), nullable=False),
 )

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from pas_remission.adapters.repository import BatchRepository, FacilityRepository
 from pas_remission.api.schemas import Body, SpanOut
 from pas_remission.app import batches
-from pas_remission.domain.batch import Batch, BatchStatus
+from pas_remission.domain.batch import Batch, BatchStatus, Designation
 from pas_remission.domain.engine import Occasion
 from pas_remission.domain.inmate import Holiday
 from pas_shared.api import ActorDep, DatabaseDep
@@ -20,12 +20,29 @@ from pas_shared.events.remission import UPT_CODE
 router = APIRouter(prefix="/api/v1/remission-batches", tags=["remission batches"])
 
 
+class DesignationIn(Body):
+    inmate_id: str = Field(min_length=1, max_length=36)
+    basis: str = Field(
+        min_length=1,
+        max_length=32,
+        description="Remisi Tambahan: jasa-negara, bermanfaat-kemanusiaan or pemuka; "
+        "Remisi Kemanusiaan on 7 April: long-term-illness.",
+    )
+    evidence: str = Field(min_length=3, max_length=300, description="The document proving it (SK Kalapas, doctor's letter).")
+
+
 class BatchIn(Body):
     occasion: Occasion
     holiday: Holiday | None = Field(default=None, description="Required for remisi-khusus.")
     on: date = Field(description="The occasion's date, e.g. 17 August for Remisi Umum.")
     upt_code: str | None = Field(default=None, pattern=UPT_CODE, description="One UPT; or give kanwil_code; neither = national.")
     kanwil_code: str | None = Field(default=None, pattern=UPT_CODE)
+    designations: list[DesignationIn] = Field(
+        default_factory=list,
+        max_length=50_000,
+        description="Inmates designated for a basis the register does not hold (Remisi Tambahan, "
+        "Remisi Kemanusiaan on illness); only they are considered for it.",
+    )
 
 
 class ApproveIn(Body):
@@ -101,7 +118,14 @@ async def compute(body: BatchIn, db: DatabaseDep, actor: ActorDep, request: Requ
     scope = f"upt:{body.upt_code}" if body.upt_code else f"kanwil:{body.kanwil_code}" if body.kanwil_code else "national"
     holiday = body.holiday.value if body.holiday else None
     batch = await batches.compute_batch(
-        db, occasion=body.occasion, holiday=holiday, on=body.on, scope=scope, actor=actor, assume_conditions_met=_assume(request)
+        db,
+        occasion=body.occasion,
+        holiday=holiday,
+        on=body.on,
+        scope=scope,
+        actor=actor,
+        assume_conditions_met=_assume(request),
+        designations=tuple(Designation(**d.model_dump()) for d in body.designations),
     )
     return await _out(db, batch)
 

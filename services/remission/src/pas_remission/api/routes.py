@@ -2,7 +2,7 @@ from datetime import date
 
 from fastapi import APIRouter, Request, status
 
-from pas_remission.adapters.repository import FacilityRepository, InmateRepository
+from pas_remission.adapters.repository import FacilityRepository, InmateRepository, TransferRepository
 from pas_remission.api.schemas import (
     FacilityIn,
     FacilityOut,
@@ -12,13 +12,15 @@ from pas_remission.api.schemas import (
     RemissionCheckOut,
     SpanOut,
     StepOut,
+    TransferIn,
+    TransferOut,
     VerdictIn,
 )
 from pas_remission.app import handlers, queries
-from pas_remission.app.commands import AdmitInmate, RecordVerdict, RegisterFacility, ReleaseInmate
+from pas_remission.app.commands import AdmitInmate, RecordVerdict, RegisterFacility, ReleaseInmate, TransferInmate
 from pas_remission.domain.calendar import NO_TIME, Span
 from pas_remission.domain.engine import Occasion, SentenceKind
-from pas_remission.domain.inmate import Holiday, Inmate, Verdict, inmate_not_found
+from pas_remission.domain.inmate import Holiday, Inmate, Transfer, Verdict, inmate_not_found
 from pas_shared.api import ActorDep, ClockDep, DatabaseDep
 from pas_shared.errors import NotFound
 
@@ -41,8 +43,8 @@ def _inmate_out(inmate: Inmate) -> InmateOut:
 
 
 @router.post("/facilities", status_code=status.HTTP_201_CREATED, operation_id="registerFacility", tags=["facilities"])
-async def register_facility(body: FacilityIn, db: DatabaseDep, actor: ActorDep) -> FacilityOut:
-    await handlers.register_facility(db, RegisterFacility(**body.model_dump()), actor=actor)
+async def register_facility(body: FacilityIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> FacilityOut:
+    await handlers.register_facility(db, RegisterFacility(**body.model_dump()), actor=actor, clock=clock)
     return FacilityOut(**body.model_dump(), population=0)
 
 
@@ -84,6 +86,43 @@ async def get_inmate(inmate_id: str, db: DatabaseDep) -> InmateOut:
 async def release_inmate(inmate_id: str, body: ReleaseIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> InmateOut:
     cmd = ReleaseInmate(inmate_id=inmate_id, released_on=body.released_on, reason=body.reason)
     return _inmate_out(await handlers.release_inmate(db, cmd, actor=actor, clock=clock))
+
+
+def _transfer_out(t: Transfer) -> TransferOut:
+    return TransferOut(
+        transfer_id=t.transfer_id,
+        inmate_id=t.inmate_id,
+        from_upt_code=t.from_upt_code,
+        from_kanwil_code=t.from_kanwil_code,
+        to_upt_code=t.to_upt_code,
+        to_kanwil_code=t.to_kanwil_code,
+        from_register_number=t.from_register_number,
+        to_register_number=t.to_register_number,
+        transferred_on=t.transferred_on,
+        reason=t.reason,
+        by=t.by,
+        at=t.at,
+    )
+
+
+@router.post(
+    "/inmates/{inmate_id}/transfers", status_code=status.HTTP_201_CREATED, operation_id="transferInmate", tags=["inmates"]
+)
+async def transfer_inmate(inmate_id: str, body: TransferIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> TransferOut:
+    """Move the inmate to another UPT; publishes pas.remission.inmate.transferred."""
+    cmd = TransferInmate(inmate_id=inmate_id, **body.model_dump())
+    _, transfer = await handlers.transfer_inmate(db, cmd, actor=actor, clock=clock)
+    return _transfer_out(transfer)
+
+
+@router.get("/inmates/{inmate_id}/transfers", operation_id="listInmateTransfers", tags=["inmates"])
+async def list_transfers(inmate_id: str, db: DatabaseDep) -> list[TransferOut]:
+    """Where the inmate has been moved, oldest first."""
+    async with db.sessions() as session:
+        if await InmateRepository(session).get(inmate_id) is None:
+            raise inmate_not_found(inmate_id)
+        found = await TransferRepository(session).of_inmate(inmate_id)
+    return [_transfer_out(t) for t in found]
 
 
 @router.put("/inmates/{inmate_id}/verdict", operation_id="recordVerdict", tags=["inmates"])

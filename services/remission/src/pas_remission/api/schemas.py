@@ -1,12 +1,12 @@
 """Request and response bodies (separate from tables and from events)."""
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from pas_remission.domain.engine import SentenceKind
 from pas_remission.domain.facility import TimeZone, UptType
-from pas_remission.domain.inmate import ReleaseReason, Religion
+from pas_remission.domain.inmate import ReleaseReason, Religion, TransferReason
 from pas_shared.events.remission import UPT_CODE, CustodyStatus
 
 
@@ -96,3 +96,27 @@ class RemissionCheckOut(BaseModel):
     release_on: date | None
     later_grant: bool
     steps: list[StepOut]
+
+
+class TransferIn(Body):
+    to_upt_code: str = Field(pattern=UPT_CODE, examples=["LP-SALEMBA"])
+    transferred_on: date = Field(description="The day the inmate arrived at the destination (its local date).")
+    reason: TransferReason
+    register_number: str | None = Field(
+        default=None, min_length=1, max_length=64, description="The register number at the destination; default: the current one."
+    )
+
+
+class TransferOut(BaseModel):
+    transfer_id: str
+    inmate_id: str
+    from_upt_code: str
+    from_kanwil_code: str
+    to_upt_code: str
+    to_kanwil_code: str
+    from_register_number: str
+    to_register_number: str
+    transferred_on: date
+    reason: TransferReason
+    by: str
+    at: datetime | None

@@ -4,13 +4,13 @@ type II grant with nothing left to serve, the release)."""
 
 from datetime import date
 
-from pas_remission.adapters.repository import BatchRepository, InmateRepository
+from pas_remission.adapters.repository import BatchRepository, FacilityRepository, InmateRepository
 from pas_remission.app.queries import Facts, case_for
-from pas_remission.domain.batch import Batch, BatchStatus, Proposal, Transition
+from pas_remission.domain.batch import Batch, BatchStatus, Designation, Proposal, Transition
 from pas_remission.domain.engine import Engine, Occasion
 from pas_remission.domain.inmate import ReleaseReason
 from pas_shared.db import Database, UnitOfWork
-from pas_shared.errors import NotFound
+from pas_shared.errors import NotFound, RuleViolation
 from pas_shared.events.remission import InmateReleased, RemissionGranted
 from pas_shared.ids import new_id
 
@@ -25,14 +25,23 @@ async def _propose(uow: UnitOfWork, batch: Batch, assume_conditions_met: bool) -
     grants = await inmates.grants_by_inmate(batch.scope)
     escapes = await inmates.escapes_by_inmate(batch.scope)
     conditions = await inmates.conditions_by_inmate(batch.scope)
-    engine = Engine()
+    engine = Engine(explain=False)  # outcome and reasons only; GET /inmates/{id}/remission explains one
     proposals = []
-    for inmate in await inmates.held_in(batch.scope):
+    held = await inmates.held_in(batch.scope)
+    _check_designations(batch, {i.inmate_id for i in held})
+    for inmate in held:
         if inmate.verdict is None:  # a detainee: listed, with the reason, for a later susulan grant
             proposals.append(Proposal(inmate.inmate_id, inmate.upt_code, False, ("verdict-final",), None, None, None, True))
             continue
         i = inmate.inmate_id
-        facts = Facts(register_f.get(i, []), grants.get(i, []), escapes.get(i, []), *conditions.get(i, (None, None)))
+        designated = batch.designations.get(i)
+        facts = Facts(
+            register_f.get(i, []),
+            grants.get(i, []),
+            escapes.get(i, []),
+            *conditions.get(i, (None, None)),
+            designation=designated.basis if designated else None,
+        )
         case = case_for(inmate, facts, batch.on, assume_conditions_met)
         r = engine.remission(case, Occasion(batch.occasion), batch.on, holiday=batch.holiday)
         proposals.append(
@@ -44,10 +53,60 @@ async def _propose(uow: UnitOfWork, batch: Batch, assume_conditions_met: bool) -
     return proposals
 
 
+def _check_designations(batch: Batch, held: set[str]) -> None:
+    bases = Engine().designation_bases(Occasion(batch.occasion), batch.on)
+    valid = ", ".join(sorted(bases)) or "-"
+    for n, d in enumerate(batch.designations.values()):
+        if d.basis not in bases:
+            raise RuleViolation(
+                f"designations[{n}].basis",
+                "basis-for-occasion",
+                id=f"Dasar '{d.basis}' tidak berlaku untuk {batch.occasion} pada {batch.on}; yang berlaku: {valid}.",
+                en=f"Basis '{d.basis}' does not apply to {batch.occasion} on {batch.on}; valid: {valid}.",
+            )
+        if d.inmate_id not in held:
+            raise RuleViolation(
+                f"designations[{n}].inmate_id",
+                "held-in-scope",
+                id=f"Warga binaan {d.inmate_id} tidak ditahan dalam cakupan batch ini.",
+                en=f"Inmate {d.inmate_id} is not held in this batch's scope.",
+            )
+
+
+def check_occasion(occasion: Occasion, on: date, holiday: str | None) -> None:
+    """A whole batch on a date that is not the occasion's is refused before anything is written."""
+    refusal = Engine().occasion_refusal(occasion, on, holiday)
+    if refusal is not None:
+        raise RuleViolation(
+            "on",
+            refusal.rule,
+            id=f"Tanggal {on.isoformat()} bukan tanggal {occasion.value}: {refusal.finding}.",
+            en=f"{on.isoformat()} is not a date of {occasion.value}: {refusal.finding}.",
+        )
+
+
 async def compute_batch(
-    db: Database, *, occasion: Occasion, holiday: str | None, on: date, scope: str, actor: str, assume_conditions_met: bool
+    db: Database,
+    *,
+    occasion: Occasion,
+    holiday: str | None,
+    on: date,
+    scope: str,
+    actor: str,
+    assume_conditions_met: bool,
+    designations: tuple[Designation, ...] = (),
 ) -> Batch:
+    check_occasion(occasion, on, holiday)
     batch = Batch(batch_id=new_id(), occasion=occasion.value, holiday=holiday, on=on, scope=scope)
+    for n, d in enumerate(designations):
+        if d.inmate_id in batch.designations:
+            raise RuleViolation(
+                f"designations[{n}].inmate_id",
+                "designated-once",
+                id=f"Warga binaan {d.inmate_id} ditetapkan dua kali.",
+                en=f"Inmate {d.inmate_id} is designated twice.",
+            )
+        batch.designations[d.inmate_id] = d
     async with UnitOfWork(db, actor=actor) as uow:
         batch.transitions.append(_created(actor))
         await BatchRepository(uow.session).save(batch, new=True)
@@ -83,10 +142,13 @@ async def approve_batch(db: Database, batch_id: str, *, decree_number: str, acto
         await repo.save(batch)
         inmates = InmateRepository(uow.session)
         granted = await repo.proposals(batch_id, eligible=True)
-        held = {i.inmate_id: i for i in await inmates.held_in(batch.scope)}  # one read, not one per grant
+        kanwil_of = await FacilityRepository(uow.session).kanwil_by_upt()  # one read, not one per grant
+        still_held = await repo.still_held(batch_id)  # released since the computation: nothing to grant
         released = []
         rows = []
         for p in granted:
+            if p.inmate_id not in still_held:
+                continue
             assert p.amount is not None and p.type is not None and p.release_on is not None
             grant_id = new_id()
             rows.append(
@@ -102,7 +164,7 @@ async def approve_batch(db: Database, batch_id: str, *, decree_number: str, acto
                     "decree_number": decree_number,
                 }
             )
-            inmate = held[p.inmate_id]
+            kanwil_code = kanwil_of[p.upt_code]
             uow.emit(
                 RemissionGranted(
                     grant_id=grant_id,
@@ -119,7 +181,7 @@ async def approve_batch(db: Database, batch_id: str, *, decree_number: str, acto
                 ),
                 subject=p.inmate_id,
                 uptcode=p.upt_code,
-                kanwilcode=inmate.kanwil_code,
+                kanwilcode=kanwil_code,
             )
             if p.type == "II" and p.release_on == batch.on:  # nothing left to serve: released today
                 released.append(p.inmate_id)
@@ -129,7 +191,7 @@ async def approve_batch(db: Database, batch_id: str, *, decree_number: str, acto
                     ),
                     subject=p.inmate_id,
                     uptcode=p.upt_code,
-                    kanwilcode=inmate.kanwil_code,
+                    kanwilcode=kanwil_code,
                 )
         await repo.add_grants(rows)
         await inmates.mark_released(released, on=batch.on, reason=ReleaseReason.REMISSION_II)

@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from datetime import date
 
+from pas_remission.domain.assistance import AssistanceKind, RecipientType, Relationship
 from pas_remission.domain.facility import TimeZone, UptType
-from pas_remission.domain.inmate import ReleaseReason, Religion, Verdict
+from pas_remission.domain.inmate import ReleaseReason, Religion, TransferReason, Verdict
 from pas_shared.events.remission import CustodyStatus
 
 
@@ -39,3 +40,27 @@ class ReleaseInmate:
 class RecordVerdict:
     inmate_id: str
     verdict: Verdict
+
+
+@dataclass(frozen=True, kw_only=True)
+class TransferInmate:
+    inmate_id: str
+    to_upt_code: str
+    transferred_on: date
+    reason: TransferReason
+    register_number: str | None = None  # at the destination; by default the current one
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordDistribution:
+    programme: str
+    kind: AssistanceKind
+    amount_rupiah: int | None
+    description: str | None
+    distributed_on: date
+    partner_agency: str
+    recipient_type: RecipientType
+    inmate_id: str
+    family_name: str | None = None
+    relationship: Relationship | None = None
+    nik: str | None = None

@@ -1,27 +1,38 @@
 """Use cases. Each runs in one unit of work: state, events (outbox) and audit commit together."""
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from pas_remission.adapters.repository import FacilityRepository, InmateRepository, facility_row, inmate_row
-from pas_remission.app.commands import AdmitInmate, RecordVerdict, RegisterFacility, ReleaseInmate
+from pas_remission.adapters.repository import (
+    FacilityRepository,
+    InmateRepository,
+    OccupancyRepository,
+    TransferRepository,
+    facility_row,
+    inmate_row,
+)
+from pas_remission.app.commands import AdmitInmate, RecordVerdict, RegisterFacility, ReleaseInmate, TransferInmate
 from pas_remission.domain.facility import Facility, facility_not_registered
-from pas_remission.domain.inmate import Inmate, inmate_not_found
+from pas_remission.domain.inmate import Inmate, Transfer, inmate_not_found
+from pas_remission.domain.occupancy import REGISTRATION_REASON, CapacityEntry
 from pas_shared.clock import Clock
-from pas_shared.db import Database, UnitOfWork
-from pas_shared.errors import Conflict
+from pas_shared.db import Database, UnitOfWork, utcnow
+from pas_shared.errors import Conflict, RuleViolation
 from pas_shared.events.remission import FacilityRegistered
 from pas_shared.ids import new_id
 
 
-async def register_facility(db: Database, cmd: RegisterFacility, *, actor: str) -> Facility:
+async def register_facility(db: Database, cmd: RegisterFacility, *, actor: str, clock: Clock) -> Facility:
+    """Registers the UPT and starts its capacity history: the capacity given, in force from its local today."""
     facility = Facility(**asdict(cmd))
     async with UnitOfWork(db, actor=actor) as uow:
         repo = FacilityRepository(uow.session)
         if await repo.get(cmd.upt_code) is not None:
             raise Conflict(id=f"UPT {cmd.upt_code} sudah terdaftar.", en=f"UPT {cmd.upt_code} is already registered.")
         await repo.add(facility)
+        first = CapacityEntry(local_today(clock, facility), facility.capacity, REGISTRATION_REASON)
+        await OccupancyRepository(uow.session).record_capacity(facility.upt_code, first, by=actor, replaces=False)
         uow.emit(
             FacilityRegistered(**facility_row(facility)),
             subject=facility.upt_code,
@@ -100,3 +111,45 @@ async def record_verdict(db: Database, cmd: RecordVerdict, *, actor: str, clock:
         _publish(uow, inmate)
         uow.audit("inmate.sentenced", "inmate", inmate.inmate_id, before=before, after=inmate_row(inmate))
     return inmate
+
+
+async def transfer_inmate(db: Database, cmd: TransferInmate, *, actor: str, clock: Clock) -> tuple[Inmate, Transfer]:
+    """Move an inmate to another UPT: the register row, the history and the event commit together.
+    The event carries the destination as `uptcode`."""
+    async with UnitOfWork(db, actor=actor) as uow:
+        inmates = InmateRepository(uow.session)
+        inmate = await inmates.get(cmd.inmate_id, for_update=True)
+        if inmate is None:
+            raise inmate_not_found(cmd.inmate_id)
+        destination = await FacilityRepository(uow.session).get(cmd.to_upt_code)
+        if destination is None:
+            raise RuleViolation(
+                "to_upt_code",
+                "facility-registered",
+                id=f"UPT {cmd.to_upt_code} belum terdaftar.",
+                en=f"UPT {cmd.to_upt_code} is not registered.",
+            )
+        transfers = TransferRepository(uow.session)
+        before = inmate_row(inmate)
+        transfer = inmate.transfer(
+            transfer_id=new_id(),
+            to=destination,
+            on=cmd.transferred_on,
+            reason=cmd.reason,
+            register_number=cmd.register_number,
+            previous_transfer_on=await transfers.last_on(inmate.inmate_id),
+            at_large=any(recaptured is None for _, recaptured in await inmates.escapes(inmate.inmate_id)),
+            by=actor,
+            today=local_today(clock, destination),
+        )
+        transfer = replace(transfer, at=utcnow())
+        if await inmates.register_number_taken(destination.upt_code, inmate.register_number):
+            raise Conflict(
+                id=f"Nomor register {inmate.register_number} sudah dipakai di {destination.upt_code}; isi nomor baru.",
+                en=f"Register number {inmate.register_number} is already used in {destination.upt_code}; give a new one.",
+            )
+        await inmates.save(inmate)
+        await transfers.add(transfer)
+        _publish(uow, inmate)
+        uow.audit("inmate.transferred", "inmate", inmate.inmate_id, before=before, after=inmate_row(inmate))
+    return inmate, transfer

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from pas_remission.adapters.repository import InmateRepository
-from pas_remission.domain.engine import AtLarge, Case, Engine, Grant, Occasion, RemissionResult
+from pas_remission.domain.engine import LONG_TERM_ILLNESS, AtLarge, Case, Engine, Grant, Occasion, RemissionResult
 from pas_remission.domain.inmate import Inmate, inmate_not_found
 from pas_shared.db import Database
 from pas_shared.errors import RuleViolation
@@ -43,6 +43,7 @@ class Facts:
     escapes: list[tuple[date, date | None]] = field(default_factory=list)  # (escaped, recaptured or None)
     programme_grade: str | None = None  # latest grade from rehabilitation; "baik" proves good conduct
     risk_reduced: bool | None = None  # latest risk assessment went down
+    designation: str | None = None  # a batch's designation: a Remisi Tambahan basis or long-term-illness
 
 
 def case_for(inmate: Inmate, facts: Facts, on: date, assume_conditions_met: bool) -> Case:
@@ -66,4 +67,7 @@ def case_for(inmate: Inmate, facts: Facts, on: date, assume_conditions_met: bool
         programme_active=facts.programme_grade == "baik" if facts.programme_grade is not None else assume_conditions_met,
         risk_reduced=facts.risk_reduced if facts.risk_reduced is not None else assume_conditions_met,
         grants=tuple(facts.grants),
+        birth_date=inmate.birth_date,
+        long_term_illness=facts.designation == LONG_TERM_ILLNESS,
+        tambahan_basis=facts.designation if facts.designation != LONG_TERM_ILLNESS else None,
     )

@@ -37,6 +37,16 @@ class Proposal:
 
 
 @dataclass(frozen=True)
+class Designation:
+    """An inmate designated for a basis the register does not hold (a Remisi Tambahan basis,
+    a certified long-term illness), with the document that proves it."""
+
+    inmate_id: str
+    basis: str
+    evidence: str
+
+
+@dataclass(frozen=True)
 class Transition:
     from_status: BatchStatus | None
     to_status: BatchStatus
@@ -54,6 +64,7 @@ class Batch:
     status: BatchStatus = BatchStatus.COMPUTED
     decree_number: str | None = None
     transitions: list[Transition] = field(default_factory=list)
+    designations: dict[str, Designation] = field(default_factory=dict)
 
     def move(self, to: BatchStatus, *, by: str, why: str) -> None:
         require_transition(NEXT, self.status, to, what_id=f"Batch {self.batch_id}", what_en=f"Batch {self.batch_id}")

@@ -1,16 +1,16 @@
-"""The inmate register: admission and release. (Sentences, transfers and the release-date
-engine are issue 3.)"""
+"""The inmate register: admission, the final verdict, transfers between UPTs and release."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel
 
 from pas_remission.domain.calendar import NO_TIME, Span, add_span
 from pas_remission.domain.engine import SentenceKind
+from pas_remission.domain.facility import Facility, UptType
 from pas_shared.errors import Conflict, NotFound, RuleViolation
-from pas_shared.events.remission import CustodyStatus, InmateAdmitted, InmateReleased, InmateSentenced
+from pas_shared.events.remission import CustodyStatus, InmateAdmitted, InmateReleased, InmateSentenced, InmateTransferred
 
 # UU 11/2012 (SPPA) Pasal 1 angka 3: a child in conflict with the law is under 18 years old.
 # Issue 3 moves this with the other rule data into the versioned rule tables.
@@ -56,6 +56,48 @@ class ReleaseReason(StrEnum):
     CMB = "cmb"
     COURT_ORDER = "court-order"
     DEATH = "death"
+
+
+class TransferReason(StrEnum):
+    """Why an inmate is moved to another UPT (pemindahan WBP)."""
+
+    DECONGESTION = "decongestion"  # overcrowding: pengurangan kelebihan penghuni
+    SECURITY = "security"  # keamanan dan ketertiban
+    PROGRAMME = "programme"  # pembinaan
+    COURT = "court"  # kepentingan proses peradilan
+    HEALTH = "health"  # perawatan kesehatan
+    FAMILY = "family"  # dekat dengan keluarga
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """One move of an inmate from one UPT to another, as the register's history keeps it."""
+
+    transfer_id: str
+    inmate_id: str
+    from_upt_code: str
+    from_kanwil_code: str
+    to_upt_code: str
+    to_kanwil_code: str
+    transferred_on: date
+    reason: TransferReason
+    from_register_number: str
+    to_register_number: str  # the register number at the destination (register numbers are per UPT)
+    by: str
+    at: datetime | None = None  # when it was recorded (set by the repository)
+
+
+def upt_on(inmate: "Inmate", transfers: list[Transfer], on: date) -> tuple[str, str]:
+    """The UPT and Kanwil holding the inmate on `on`, from the transfer history in the order the
+    transfers happened. On the day of a transfer that is the destination."""
+    if not transfers:
+        return inmate.upt_code, inmate.kanwil_code
+    held = (transfers[0].from_upt_code, transfers[0].from_kanwil_code)
+    for t in transfers:
+        if t.transferred_on <= on:
+            held = (t.to_upt_code, t.to_kanwil_code)
+    return held
 
 
 def inmate_not_found(inmate_id: str) -> NotFound:
@@ -188,3 +230,116 @@ class Inmate:
         self.released_on = on
         self.release_reason = reason
         self.events.append(InmateReleased(inmate_id=self.inmate_id, upt_code=self.upt_code, released_on=on, reason=reason.value))
+
+    def transfer(
+        self,
+        *,
+        transfer_id: str,
+        to: Facility,
+        on: date,
+        reason: TransferReason,
+        register_number: str | None,
+        previous_transfer_on: date | None,
+        at_large: bool,
+        by: str,
+        today: date,
+    ) -> Transfer:
+        """Move the inmate to another UPT. `today` is the destination's local date (the move is
+        recorded when the inmate arrives); `register_number` is the number at the destination,
+        by default the current one.
+
+        Placement of children (domain.md §3.1: LPKA is the facility for children): a child (under
+        18 on the transfer date) goes only to an LPKA, and an LPKA takes only inmates registered
+        as children (under 18 at admission), so one who turned 18 may stay in or move between
+        LPKAs or move to an adult facility (UU 11/2012 Pasal 86, as commonly cited; not in
+        domain.md). The sex of an inmate is not registered, so Lapas Perempuan placement is not
+        checked."""
+        if self.released_on is not None:
+            raise Conflict(
+                id=f"WBP {self.inmate_id} sudah bebas pada {self.released_on.isoformat()}; tidak dapat dipindahkan.",
+                en=f"Inmate {self.inmate_id} was released on {self.released_on.isoformat()} and cannot be transferred.",
+            )
+        if at_large:
+            raise RuleViolation(
+                "inmate_id",
+                "not-at-large",
+                id="WBP sedang melarikan diri; pemindahan dicatat setelah ditangkap kembali.",
+                en="The inmate is at large; a transfer is recorded after recapture.",
+            )
+        if to.upt_type is UptType.BAPAS:
+            raise RuleViolation(
+                "to_upt_code",
+                "not-a-bapas",
+                id=f"{to.upt_code} adalah Bapas; Bapas membimbing klien di masyarakat dan tidak menampung WBP.",
+                en=f"{to.upt_code} is a Bapas; a Bapas supervises clients in the community and holds no inmates.",
+            )
+        if to.upt_code == self.upt_code:
+            raise RuleViolation(
+                "to_upt_code",
+                "different-upt",
+                id=f"WBP sudah berada di {to.upt_code}.",
+                en=f"The inmate is already in {to.upt_code}.",
+            )
+        if to.upt_type is UptType.LPKA and not self.is_child:
+            raise RuleViolation(
+                "to_upt_code",
+                "lpka-for-children",
+                id="LPKA hanya untuk anak; WBP ini tidak terdaftar sebagai anak.",
+                en="An LPKA is for children; this inmate is not registered as a child.",
+            )
+        if age_on(self.birth_date, on) < CHILD_AGE_LIMIT_YEARS and to.upt_type is not UptType.LPKA:
+            raise RuleViolation(
+                "to_upt_code",
+                "child-to-lpka",
+                id="Anak hanya dapat dipindahkan ke LPKA.",
+                en="A child can be transferred only to an LPKA.",
+            )
+        if on < self.admitted_on:
+            raise RuleViolation(
+                "transferred_on",
+                "not-before-admission",
+                id="Tanggal pindah tidak boleh sebelum tanggal masuk.",
+                en="The transfer date cannot be before the admission date.",
+            )
+        if previous_transfer_on is not None and on < previous_transfer_on:
+            raise RuleViolation(
+                "transferred_on",
+                "not-before-previous-transfer",
+                id=f"Tanggal pindah tidak boleh sebelum pemindahan sebelumnya ({previous_transfer_on.isoformat()}).",
+                en=f"The transfer date cannot be before the previous transfer ({previous_transfer_on.isoformat()}).",
+            )
+        if on > today:
+            raise RuleViolation(
+                "transferred_on",
+                "not-in-future",
+                id="Pemindahan dicatat saat terjadi, bukan sebelumnya.",
+                en="A transfer is recorded when it happens, not ahead of time.",
+            )
+        transfer = Transfer(
+            transfer_id=transfer_id,
+            inmate_id=self.inmate_id,
+            from_upt_code=self.upt_code,
+            from_kanwil_code=self.kanwil_code,
+            to_upt_code=to.upt_code,
+            to_kanwil_code=to.kanwil_code,
+            transferred_on=on,
+            reason=reason,
+            from_register_number=self.register_number,
+            to_register_number=register_number or self.register_number,
+            by=by,
+        )
+        self.upt_code, self.kanwil_code = to.upt_code, to.kanwil_code
+        self.register_number = transfer.to_register_number
+        self.events.append(
+            InmateTransferred(
+                transfer_id=transfer_id,
+                inmate_id=self.inmate_id,
+                from_upt_code=transfer.from_upt_code,
+                to_upt_code=transfer.to_upt_code,
+                from_kanwil_code=transfer.from_kanwil_code,
+                to_kanwil_code=transfer.to_kanwil_code,
+                transferred_on=on,
+                reason=reason.value,
+            )
+        )
+        return transfer
