@@ -1,12 +1,16 @@
 """FastAPI dependencies every service's routers use."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Generic, Literal, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
+from pydantic import BaseModel
 
 from pas_shared.clock import Clock
 from pas_shared.db import Database
+
+T = TypeVar("T")
 
 # async: FastAPI runs plain `def` dependencies in a thread pool, a hop that cost ~1 ms a request.
 
@@ -29,3 +33,53 @@ async def _clock(request: Request) -> Clock:
 DatabaseDep = Annotated[Database, Depends(_database)]
 ActorDep = Annotated[str, Depends(_actor)]
 ClockDep = Annotated[Clock, Depends(_clock)]
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which slice of a list to answer (every list is paginated)."""
+
+    limit: int
+    offset: int
+
+
+async def _page(
+    limit: Annotated[int, Query(ge=1, le=500, description="At most this many items.")] = 50,
+    offset: Annotated[int, Query(ge=0, description="Skip this many items.")] = 0,
+) -> Page:
+    return Page(limit, offset)
+
+
+class PageOut(BaseModel, Generic[T]):
+    """A page of a list: the items, how many there are in all, and the slice asked for."""
+
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose records the caller may see: the nation, one Kanwil, or one UPT. Every query takes
+    it; a record outside it answers 404, as if it did not exist. Until authentication (issue 7)
+    sets request.state.scope from the verified token, callers are national."""
+
+    level: Literal["national", "kanwil", "upt"] = "national"
+    code: str = ""
+
+    def allows(self, *, upt_code: str, kanwil_code: str) -> bool:
+        if self.level == "upt":
+            return upt_code == self.code
+        if self.level == "kanwil":
+            return kanwil_code == self.code
+        return True
+
+
+async def _scope(request: Request) -> Scope:
+    scope: Scope = getattr(request.state, "scope", Scope())
+    return scope
+
+
+PageDep = Annotated[Page, Depends(_page)]
+ScopeDep = Annotated[Scope, Depends(_scope)]
