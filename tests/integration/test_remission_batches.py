@@ -1,6 +1,8 @@
 """A remission batch over HTTP: computed, reviewed, approved with a decree; grants and type II
 releases travel as events and the other services react."""
 
+import asyncio
+
 from tests.integration.harness import Platform, create_app, running, until_equal
 from tests.integration.test_event_flow import FACILITY, admission
 
@@ -78,3 +80,36 @@ async def test_batch_compute_approve_grants_once_and_releases_type_ii(platform: 
         assert (check["grant_index"], check["amount"]["months"], check["type"], check["release_on"]) == (2, 3, "II", "2027-08-17")
     transitions = await platform.fetch("remission", "SELECT from_status, to_status FROM batch_transitions ORDER BY seq")
     assert [(t["from_status"], t["to_status"]) for t in transitions] == [(None, "computed"), ("computed", "approved")]
+
+
+async def test_concurrent_approvals_grant_once_and_a_grant_follows_a_transfer(platform: Platform) -> None:
+    await platform.create_databases("remission")
+    async with running(create_app(platform, "remission", assume_programme_and_risk_met=True)) as remission:
+        sukamiskin = FACILITY | {"upt_code": "LP-SUKAMISKIN", "name": "Lapas Kelas I Sukamiskin", "kanwil_code": "KW-JABAR"}
+        for facility in (FACILITY, sukamiskin):
+            assert (await remission.post("/api/v1/facilities", json=facility)).status_code == 201
+        ids = []
+        for n in (1, 2):
+            inmate = (await remission.post("/api/v1/inmates", json=admission(n) | {"admitted_on": "2025-01-10"})).json()
+            verdict = {"verdict_final_on": "2025-05-01", "sentence": {"years": 3}}
+            assert (await remission.put(f"/api/v1/inmates/{inmate['inmate_id']}/verdict", json=verdict)).status_code == 200
+            ids.append(inmate["inmate_id"])
+        body = {"occasion": "remisi-umum", "on": "2026-08-17", "upt_code": "LP-CIPINANG"}
+        batch = (await remission.post("/api/v1/remission-batches", json=body)).json()
+        assert batch["eligible"] == 2
+
+        # Moved after the computation, before the approval: the grant names the UPT holding the person.
+        move = {"to_upt_code": "LP-SUKAMISKIN", "transferred_on": "2026-09-01", "reason": "decongestion"}
+        assert (await remission.post(f"/api/v1/inmates/{ids[1]}/transfers", json=move)).status_code == 201
+
+        approve = f"/api/v1/remission-batches/{batch['batch_id']}/approve"
+        decree = {"decree_number": "PAS-1234.PK.05.04/2026"}
+        answers = await asyncio.gather(*(remission.post(approve, json=decree) for _ in range(4)))
+        assert [a.status_code for a in answers] == [200] * 4
+        assert sorted(a.json()["granted_now"] for a in answers) == [0, 0, 0, 2]  # one of them granted, once
+        records = await platform.records(GRANTS, at_least=2)  # while the relay runs
+
+    assert await platform.scalar("remission", "SELECT count(*) FROM remission_grants") == 2
+    assert await platform.scalar("remission", "SELECT count(*) FROM outbox WHERE event_type LIKE '%granted'") == 2
+    granted = {dict(r.headers)["ce_subject"].decode(): dict(r.headers)["ce_uptcode"].decode() for r in records}
+    assert granted == {ids[0]: "LP-CIPINANG", ids[1]: "LP-SUKAMISKIN"}

@@ -27,7 +27,16 @@ from pas_remission.domain.batch import Batch, BatchStatus, Designation, Proposal
 from pas_remission.domain.calendar import Span
 from pas_remission.domain.engine import Grant, Occasion, SentenceKind
 from pas_remission.domain.facility import Facility, TimeZone, UptType
-from pas_remission.domain.inmate import Inmate, ReleaseReason, Religion, Transfer, TransferReason, Verdict
+from pas_remission.domain.inmate import (
+    CaseInputs,
+    Inmate,
+    ReleaseReason,
+    Religion,
+    Transfer,
+    TransferReason,
+    Verdict,
+    is_child_on,
+)
 from pas_remission.domain.occupancy import CapacityEntry
 from pas_shared.db import bulk_insert, utcnow
 from pas_shared.events.remission import CustodyStatus
@@ -53,10 +62,6 @@ class FacilityRepository:
     async def add(self, facility: Facility) -> None:
         await self.session.execute(insert(facilities).values(**facility_row(facility)))
 
-    async def kanwil_by_upt(self) -> dict[str, str]:
-        rows = await self.session.execute(select(facilities.c.upt_code, facilities.c.kanwil_code))
-        return {upt: kanwil for upt, kanwil in rows}
-
     async def population(self, upt_code: str) -> int:
         query = select(func.count()).where(inmates.c.upt_code == upt_code, inmates.c.released_on.is_(None))
         return int((await self.session.execute(query)).scalar_one())
@@ -79,6 +84,38 @@ class InmateRepository:
         """Inmates not released, in a scope: "national", "kanwil:<code>" or "upt:<code>"."""
         query = select(inmates).where(inmates.c.released_on.is_(None), *_scope_filter(scope)).order_by(inmates.c.inmate_id)
         return [inmate_from_row(r) for r in await self.session.execute(query)]
+
+    async def held_case_inputs(self, scope: str) -> list[CaseInputs]:
+        """What the engine needs of every inmate held in a scope, read without building Inmate records."""
+        i = inmates.c
+        query = (
+            select(
+                i.inmate_id,
+                i.upt_code,
+                i.admitted_on,
+                i.birth_date,
+                i.religion,
+                i.verdict_final_on,
+                i.sentence_kind,
+                i.sentence_years,
+                i.sentence_months,
+                i.sentence_days,
+                i.fine_substitute_months,
+                i.fine_substitute_days,
+                i.crime,
+            )
+            .where(i.released_on.is_(None), *_scope_filter(scope))
+            .order_by(i.inmate_id)
+        )
+        out = []
+        no_fine = Span()
+        for inmate_id, upt, admitted, born, religion, final_on, kind, y, m, d, fm, fd, crime in await self.session.execute(query):
+            verdict = None
+            if final_on is not None:
+                fine = Span(0, fm, fd) if fm or fd else no_fine
+                verdict = Verdict(final_on, _SENTENCE_KINDS[kind], Span(y, m, d), fine, crime)
+            out.append(CaseInputs(inmate_id, upt, admitted, born, is_child_on(born, admitted), religion, verdict))
+        return out
 
     async def register_f_by_inmate(self, scope: str) -> dict[str, list[date]]:
         query = (
@@ -248,12 +285,13 @@ class BatchRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get(self, batch_id: str) -> Batch | None:
-        row = (
-            (await self.session.execute(select(remission_batches).where(remission_batches.c.batch_id == batch_id)))
-            .mappings()
-            .first()
-        )
+    async def get(self, batch_id: str, *, for_update: bool = False) -> Batch | None:
+        """`for_update`: lock the batch until the unit of work ends (PostgreSQL), so approvals and
+        recomputations of one batch run one after the other."""
+        query = select(remission_batches).where(remission_batches.c.batch_id == batch_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self.session.execute(query)).mappings().first()
         if row is None:
             return None
         d = remission_batch_designations
@@ -337,15 +375,16 @@ class BatchRepository:
         found = {bool(e): int(n) for e, n in (await self.session.execute(query)).all()}
         return {"eligible": found.get(True, 0), "not_eligible": found.get(False, 0)}
 
-    async def still_held(self, batch_id: str) -> set[str]:
-        """Inmates proposed in the batch who are still held (not released since)."""
+    async def still_held(self, batch_id: str) -> dict[str, tuple[str, str]]:
+        """Eligible inmates of the batch still held (not released since), with the UPT and Kanwil
+        holding them now (a transfer since the computation moves the grant with the person)."""
         p = remission_proposals
         query = (
-            select(p.c.inmate_id)
+            select(p.c.inmate_id, inmates.c.upt_code, inmates.c.kanwil_code)
             .join(inmates, inmates.c.inmate_id == p.c.inmate_id)
             .where(p.c.batch_id == batch_id, p.c.eligible.is_(True), inmates.c.released_on.is_(None))
         )
-        return set((await self.session.execute(query)).scalars())
+        return {i: (upt, kanwil) for i, upt, kanwil in await self.session.execute(query)}
 
     async def add_grants(self, rows: list[dict[str, Any]]) -> None:
         await bulk_insert(self.session, remission_grants, rows)

@@ -4,7 +4,7 @@ type II grant with nothing left to serve, the release)."""
 
 from datetime import date
 
-from pas_remission.adapters.repository import BatchRepository, FacilityRepository, InmateRepository
+from pas_remission.adapters.repository import BatchRepository, InmateRepository
 from pas_remission.app.queries import Facts, case_for
 from pas_remission.domain.batch import Batch, BatchStatus, Designation, Proposal, Transition
 from pas_remission.domain.engine import Engine, Occasion
@@ -27,8 +27,9 @@ async def _propose(uow: UnitOfWork, batch: Batch, assume_conditions_met: bool) -
     conditions = await inmates.conditions_by_inmate(batch.scope)
     engine = Engine(explain=False)  # outcome and reasons only; GET /inmates/{id}/remission explains one
     proposals = []
-    held = await inmates.held_in(batch.scope)
+    held = await inmates.held_case_inputs(batch.scope)
     _check_designations(batch, {i.inmate_id for i in held})
+    occasion = Occasion(batch.occasion)
     for inmate in held:
         if inmate.verdict is None:  # a detainee: listed, with the reason, for a later susulan grant
             proposals.append(Proposal(inmate.inmate_id, inmate.upt_code, False, ("verdict-final",), None, None, None, True))
@@ -43,7 +44,7 @@ async def _propose(uow: UnitOfWork, batch: Batch, assume_conditions_met: bool) -
             designation=designated.basis if designated else None,
         )
         case = case_for(inmate, facts, batch.on, assume_conditions_met)
-        r = engine.remission(case, Occasion(batch.occasion), batch.on, holiday=batch.holiday)
+        r = engine.remission(case, occasion, batch.on, holiday=batch.holiday)
         proposals.append(
             Proposal(
                 inmate.inmate_id, inmate.upt_code, r.eligible, tuple(r.reasons), r.amount, r.type, r.release_on, r.later_grant
@@ -120,7 +121,7 @@ async def compute_batch(
 async def recompute_batch(db: Database, batch_id: str, *, actor: str, assume_conditions_met: bool) -> Batch:
     async with UnitOfWork(db, actor=actor) as uow:
         repo = BatchRepository(uow.session)
-        batch = await repo.get(batch_id)
+        batch = await repo.get(batch_id, for_update=True)
         if batch is None:
             raise _not_found(batch_id)
         batch.move(BatchStatus.COMPUTED, by=actor, why="recomputed with the facts known now")
@@ -134,7 +135,7 @@ async def approve_batch(db: Database, batch_id: str, *, decree_number: str, acto
     """Returns the batch and how many grants this call made (0 when it was approved already)."""
     async with UnitOfWork(db, actor=actor) as uow:
         repo = BatchRepository(uow.session)
-        batch = await repo.get(batch_id)
+        batch = await repo.get(batch_id, for_update=True)  # two approvals at once: the second waits, then grants nothing
         if batch is None:
             raise _not_found(batch_id)
         if not batch.approve(decree_number, by=actor):
@@ -142,13 +143,14 @@ async def approve_batch(db: Database, batch_id: str, *, decree_number: str, acto
         await repo.save(batch)
         inmates = InmateRepository(uow.session)
         granted = await repo.proposals(batch_id, eligible=True)
-        kanwil_of = await FacilityRepository(uow.session).kanwil_by_upt()  # one read, not one per grant
-        still_held = await repo.still_held(batch_id)  # released since the computation: nothing to grant
+        # Released since the computation: nothing to grant. Transferred: the grant follows the person.
+        still_held = await repo.still_held(batch_id)
         released = []
         rows = []
         for p in granted:
             if p.inmate_id not in still_held:
                 continue
+            upt_code, kanwil_code = still_held[p.inmate_id]
             assert p.amount is not None and p.type is not None and p.release_on is not None
             grant_id = new_id()
             rows.append(
@@ -164,13 +166,12 @@ async def approve_batch(db: Database, batch_id: str, *, decree_number: str, acto
                     "decree_number": decree_number,
                 }
             )
-            kanwil_code = kanwil_of[p.upt_code]
             uow.emit(
                 RemissionGranted(
                     grant_id=grant_id,
                     batch_id=batch_id,
                     inmate_id=p.inmate_id,
-                    upt_code=p.upt_code,
+                    upt_code=upt_code,
                     occasion=batch.occasion if batch.holiday is None else f"{batch.occasion}:{batch.holiday}",
                     granted_on=batch.on,
                     months=p.amount.total_months,
@@ -180,17 +181,17 @@ async def approve_batch(db: Database, batch_id: str, *, decree_number: str, acto
                     release_on=p.release_on,
                 ),
                 subject=p.inmate_id,
-                uptcode=p.upt_code,
+                uptcode=upt_code,
                 kanwilcode=kanwil_code,
             )
             if p.type == "II" and p.release_on == batch.on:  # nothing left to serve: released today
                 released.append(p.inmate_id)
                 uow.emit(
                     InmateReleased(
-                        inmate_id=p.inmate_id, upt_code=p.upt_code, released_on=batch.on, reason=ReleaseReason.REMISSION_II.value
+                        inmate_id=p.inmate_id, upt_code=upt_code, released_on=batch.on, reason=ReleaseReason.REMISSION_II.value
                     ),
                     subject=p.inmate_id,
-                    uptcode=p.upt_code,
+                    uptcode=upt_code,
                     kanwilcode=kanwil_code,
                 )
         await repo.add_grants(rows)

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from pas_remission.adapters.repository import InmateRepository
 from pas_remission.domain.engine import LONG_TERM_ILLNESS, AtLarge, Case, Engine, Grant, Occasion, RemissionResult
-from pas_remission.domain.inmate import Inmate, inmate_not_found
+from pas_remission.domain.inmate import CaseInputs, Inmate, inmate_not_found
 from pas_shared.db import Database
 from pas_shared.errors import RuleViolation
 
@@ -46,9 +46,11 @@ class Facts:
     designation: str | None = None  # a batch's designation: a Remisi Tambahan basis or long-term-illness
 
 
-def case_for(inmate: Inmate, facts: Facts, on: date, assume_conditions_met: bool) -> Case:
+def case_for(inmate: Inmate | CaseInputs, facts: Facts, on: date, assume_conditions_met: bool) -> Case:
     """The engine's view of one inmate on `on`, from the register and the facts kept from events.
     An escapee not yet recaptured counts as at large up to and including `on`."""
+    if isinstance(inmate, Inmate):
+        inmate = inmate.case_inputs()
     v = inmate.verdict
     assert v is not None
     return Case(
@@ -56,7 +58,7 @@ def case_for(inmate: Inmate, facts: Facts, on: date, assume_conditions_met: bool
         sentence_kind=v.sentence_kind,
         sentence=v.sentence,
         is_child=inmate.is_child,
-        religion=inmate.religion.value,
+        religion=inmate.religion,
         verdict_final_on=v.final_on,
         crime=v.crime,
         fine_substitute=v.fine_substitute,

@@ -3,18 +3,37 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from pydantic import BaseModel
 
 from pas_remission.domain.calendar import NO_TIME, Span, add_span
 from pas_remission.domain.engine import SentenceKind
 from pas_remission.domain.facility import Facility, UptType
+from pas_remission.domain.rules import default_rules
 from pas_shared.errors import Conflict, NotFound, RuleViolation
 from pas_shared.events.remission import CustodyStatus, InmateAdmitted, InmateReleased, InmateSentenced, InmateTransferred
 
-# UU 11/2012 (SPPA) Pasal 1 angka 3: a child in conflict with the law is under 18 years old.
-# Issue 3 moves this with the other rule data into the versioned rule tables.
-CHILD_AGE_LIMIT_YEARS = 18
+# UU 11/2012 (SPPA) Pasal 1 angka 3: a child in conflict with the law is under 18 years old
+# (rule data "child-age"; the version in force when the current law began applies to everyone).
+CHILD_AGE_LIMIT_YEARS: int = default_rules().in_force("child-age", date(2014, 7, 31)).values["under_years"]
+
+
+def is_child_on(birth_date: date, on: date) -> bool:
+    return age_on(birth_date, on) < CHILD_AGE_LIMIT_YEARS
+
+
+class CaseInputs(NamedTuple):
+    """What the engine needs from the register for one inmate (a batch reads these for the whole
+    nation without building full Inmate records)."""
+
+    inmate_id: str
+    upt_code: str
+    admitted_on: date
+    birth_date: date
+    is_child: bool
+    religion: str
+    verdict: "Verdict | None"
 
 
 class Religion(StrEnum):
@@ -125,7 +144,12 @@ class Inmate:
 
     @property
     def is_child(self) -> bool:
-        return age_on(self.birth_date, self.admitted_on) < CHILD_AGE_LIMIT_YEARS
+        return is_child_on(self.birth_date, self.admitted_on)
+
+    def case_inputs(self) -> CaseInputs:
+        return CaseInputs(
+            self.inmate_id, self.upt_code, self.admitted_on, self.birth_date, self.is_child, self.religion.value, self.verdict
+        )
 
     @classmethod
     def admit(
