@@ -9,7 +9,7 @@ which starts a private PostgreSQL on a free port and passes it in with --pg. One
              `Engine().remission(case, Occasion.KHUSUS, on, holiday="idul-fitri")` for each, in
              this one thread (pinned to one CPU where the OS allows). inmates/s. Target >= 50,000/s.
 (2) register a fresh database, migrated with remission's migrations, bulk-loaded with asyncpg
-             `copy_records_to_table`: --upts facilities (default 532) over 33 Kanwil, --inmates
+             `copy_records_to_table`: the national demo register's ~532 UPTs in the 33 Kanwil (pas_remission.demo), --inmates
              held inmates (default 276,000; clearly synthetic: register numbers SYN-…), ~80% with
              a final verdict, plus --released released inmates, --register-f Register F rows and
              --prior-grants earlier grants (Remisi Umum 17 Aug 2025).
@@ -63,81 +63,17 @@ IDUL_FITRI_2026 = date(2026, 3, 20)
 PRIOR_UMUM = date(2025, 8, 17)
 PRIOR_KHUSUS = date(2025, 3, 31)  # Idul Fitri 2025
 
-# Indonesia's inmate population by religion, roughly (islam ~87%).
-RELIGIONS = [
-    ("islam", 0.870),
-    ("kristen", 0.070),
-    ("katolik", 0.030),
-    ("hindu", 0.017),
-    ("buddha", 0.008),
-    ("konghucu", 0.001),
-    ("lainnya", 0.004),
-]
-CRIMES = [("umum", 0.60), ("narkotika", 0.37), ("korupsi", 0.015), ("terorisme", 0.005), ("lainnya", 0.01)]
-
 
 def asyncpg_dsn(sqlalchemy_url: str, database: str) -> str:
     return f"{sqlalchemy_url.replace('postgresql+asyncpg', 'postgresql')}/{database}"
 
 
-def weighted(rng: random.Random, table: list[tuple[str, float]], n: int) -> list[str]:
-    names, weights = zip(*table, strict=True)
-    return rng.choices(names, weights=weights, k=n)
+def people(n: int, seed: int) -> list[dict[str, Any]]:
+    """The synthetic population of the national demo register (pas_remission.demo), held on
+    Idul Fitri 2026, with Register F dates and plausible earlier grants."""
+    from pas_remission.demo import synthetic_people
 
-
-# --------------------------------------------------------------------------------------------
-# synthetic population (one generator for the engine's cases and the register's rows)
-
-
-def synthetic_people(n: int, on: date, seed: int) -> list[dict[str, Any]]:
-    """n held inmates on `on`: plain dicts with the register's fields and the extra facts."""
-    rng = random.Random(seed)
-    religions = weighted(rng, RELIGIONS, n)
-    crimes = weighted(rng, CRIMES, n)
-    ten_years = 3652
-    people = []
-    for k in range(n):
-        convicted = rng.random() < 0.80
-        if convicted:
-            r = rng.random()
-            kind = "death" if r < 0.001 else "life" if r < 0.006 else "term"
-            total_months = rng.randint(6, 240)  # 6 months .. 20 years
-            if rng.random() < 0.5:  # short sentences are the most common
-                total_months = rng.randint(6, 48)
-            days = rng.choice((0, 0, 0, 0, 15))
-            # still held on `on`: admitted within the sentence (and within the last 10 years)
-            span_days = min(ten_years, int(total_months * 30.4) + days - 1)
-            admitted = on - timedelta(days=rng.randint(32, max(32, span_days)))
-            # final before the occasion (30 days to 8 months after detention began)
-            final_on = admitted + timedelta(days=rng.randint(30, min(240, (on - admitted).days - 1)))
-            fine = (rng.randint(1, 6), 0) if crimes[k] in ("narkotika", "korupsi") and rng.random() < 0.5 else (0, 0)
-        else:
-            kind, total_months, days, final_on, fine = None, None, None, None, None
-            admitted = on - timedelta(days=rng.randint(1, 300))
-        age = rng.randint(15, 70) if rng.random() < 0.02 else rng.randint(18, 70)  # ~2% children at admission
-        birth = admitted - timedelta(days=age * 365 + rng.randint(0, 364))
-        people.append(
-            {
-                "admitted": admitted,
-                "birth": birth,
-                "religion": religions[k],
-                "crime": crimes[k] if convicted else None,
-                "kind": kind,
-                "years": None if total_months is None else total_months // 12,
-                "months": None if total_months is None else total_months % 12,
-                "days": days,
-                "final_on": final_on,
-                "fine": fine,
-                "register_f": [on - timedelta(days=rng.randint(1, 700))] if rng.random() < 0.015 else [],
-                "prior_umum": convicted and admitted < PRIOR_UMUM - timedelta(days=200) and rng.random() < 0.7,
-                "prior_khusus": convicted and admitted < PRIOR_KHUSUS - timedelta(days=200) and rng.random() < 0.6,
-            }
-        )
-    return people
-
-
-def age_on(birth: date, on: date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    return synthetic_people(n, IDUL_FITRI_2026, seed, prior_umum=PRIOR_UMUM, prior_khusus=PRIOR_KHUSUS)
 
 
 # --------------------------------------------------------------------------------------------
@@ -147,12 +83,12 @@ def age_on(birth: date, on: date) -> int:
 def bench_engine(opts: argparse.Namespace) -> dict[str, Any]:
     from pas_remission.domain.calendar import NO_TIME, Span
     from pas_remission.domain.engine import Case, Engine, Grant, Occasion, SentenceKind
+    from pas_remission.domain.inmate import is_child_on
 
     t0 = time.perf_counter()
-    people = [p for p in synthetic_people(opts.engine_cases * 2, IDUL_FITRI_2026, opts.seed + 1) if p["kind"]]
-    people = people[: opts.engine_cases]
+    convicts = [p for p in people(opts.engine_cases * 2, opts.seed + 1) if p["kind"]][: opts.engine_cases]
     cases = []
-    for p in people:
+    for p in convicts:
         grants = []
         if p["prior_khusus"]:
             grants.append(Grant(Occasion.KHUSUS, PRIOR_KHUSUS, Span(months=1)))
@@ -163,7 +99,7 @@ def bench_engine(opts: argparse.Namespace) -> dict[str, Any]:
                 detention_start=p["admitted"],
                 sentence_kind=SentenceKind(p["kind"]),
                 sentence=Span(p["years"], p["months"], p["days"]),
-                is_child=age_on(p["birth"], p["admitted"]) < 18,
+                is_child=is_child_on(p["birth"], p["admitted"]),
                 religion=p["religion"],
                 verdict_final_on=p["final_on"],
                 crime=p["crime"],
@@ -235,28 +171,22 @@ async def drop_database(pg: str, name: str) -> None:
 
 
 async def load_register(opts: argparse.Namespace, dsn: str) -> dict[str, Any]:
+    from pas_remission.demo import national_facilities
+    from pas_remission.domain.inmate import is_child_on
+
     rng = random.Random(opts.seed)
     t0 = time.perf_counter()
-    kanwils = [f"SYN-KW-{k:02d}" for k in range(1, 34)]
-    zones = ["Asia/Jakarta"] * 6 + ["Asia/Makassar"] * 3 + ["Asia/Jayapura"]
-    facilities = [
-        (
-            f"SYN-UPT-{i:04d}",
-            f"Synthetic UPT {i:04d}",
-            rng.choice(("lapas", "lapas", "rutan", "lpka") if i % 17 else ("lpka",)),
-            kanwils[i % len(kanwils)],
-            rng.randint(150, 2500),
-            zones[i % len(zones)],
-        )
-        for i in range(opts.upts)
-    ]
-    upt_weights = [rng.random() ** 2 + 0.05 for _ in facilities]  # uneven UPT sizes
-    people = synthetic_people(opts.inmates, IDUL_FITRI_2026, opts.seed)
-    upt_of = rng.choices(range(len(facilities)), weights=upt_weights, k=len(people) + opts.released)
+    # The national demo register's ~532 UPTs in the 33 Kanwil; people placed by each UPT's occupants.
+    places = national_facilities(opts.seed)
+    facilities = [(f.upt_code, f.name, f.upt_type.value, f.kanwil_code, f.capacity, f.time_zone.value) for f in places]
+    kanwils = sorted({f.kanwil_code for f in places})
+    upt_weights = [max(1, f.occupants) for f in places]
+    held = people(opts.inmates, opts.seed)
+    upt_of = rng.choices(range(len(facilities)), weights=upt_weights, k=len(held) + opts.released)
     inmates: list[tuple[Any, ...]] = []
     register_f: list[tuple[Any, ...]] = []
     grants: list[tuple[Any, ...]] = []
-    for k, p in enumerate(people):
+    for k, p in enumerate(held):
         inmate_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         f = facilities[upt_of[k]]
         convicted = p["kind"] is not None
@@ -271,7 +201,7 @@ async def load_register(opts: argparse.Namespace, dsn: str) -> dict[str, Any]:
                 p["admitted"],
                 None,
                 None,
-                age_on(p["birth"], p["admitted"]) < 18,
+                is_child_on(p["birth"], p["admitted"]),
                 p["religion"],
                 p["final_on"],
                 p["kind"],
@@ -297,13 +227,13 @@ async def load_register(opts: argparse.Namespace, dsn: str) -> dict[str, Any]:
         register_f.append((f"SYN-RF-{len(register_f):06d}", inmates[i][0], sanctioned, annulled))
     released = []
     for k in range(opts.released):  # released earlier: not held, not in the batch
-        f = facilities[upt_of[len(people) + k]]
+        f = facilities[upt_of[len(held) + k]]
         admitted = IDUL_FITRI_2026 - timedelta(days=rng.randint(400, 3600))
         out = admitted + timedelta(days=rng.randint(180, 390))
         birth = admitted - timedelta(days=rng.randint(18, 60) * 365)
         released.append(
             (str(uuid.uuid4()), f"SYN-R{k:07d}", f[0], f[3], "narapidana", birth, admitted, out, "expiration", False,
-             weighted(rng, RELIGIONS, 1)[0], admitted + timedelta(days=60), "term", 1, 0, 0, 0, 0, "umum")
+             "islam", admitted + timedelta(days=60), "term", 1, 0, 0, 0, 0, "umum")
         )  # fmt: skip
     gen_s = time.perf_counter() - t0
 
@@ -657,7 +587,6 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--engine-cases", type=int, default=50_000, help="(1) synthetic cases for the engine alone")
     p.add_argument("--inmates", type=int, default=276_000, help="(2) held inmates in the national register")
     p.add_argument("--released", type=int, default=10_000, help="(2) released inmates besides (not in the batch)")
-    p.add_argument("--upts", type=int, default=532, help="(2) facilities (UPTs), spread over 33 Kanwil")
     p.add_argument("--register-f", type=int, default=5_000, help="(2) Register F rows (at least those of the mix)")
     p.add_argument("--prior-grants", type=int, default=50_000, help="(2) at most this many earlier Remisi Umum 2025 grants")
     p.add_argument("--seed", type=int, default=20260320)

@@ -51,6 +51,7 @@ class EventType(Generic[P]):
 class Catalog:
     def __init__(self) -> None:
         self._types: dict[tuple[str, int], EventType[BaseModel]] = {}
+        self._by_payload: dict[type[BaseModel], EventType[BaseModel]] = {}
 
     def register(self, et: "EventType[P]") -> "EventType[P]":
         if et.service not in SERVICES:
@@ -65,13 +66,17 @@ class Catalog:
         if et.key in self._types:
             raise ValueError(f"{et.name} v{et.version} is registered twice")
         self._types[et.key] = et  # type: ignore[assignment]
+        self._by_payload.clear()
         return et
 
     def for_payload(self, payload: type[BaseModel]) -> EventType[BaseModel]:
-        found = [e for e in self._types.values() if e.payload is payload]
-        if len(found) != 1:
-            raise LookupError(f"{payload.__name__} is the payload of {len(found)} event types, not 1")
-        return found[0]
+        by_payload = self._by_payload.get(payload)
+        if by_payload is None:  # worked out once per payload class (every emit asks)
+            found = [e for e in self._types.values() if e.payload is payload]
+            if len(found) != 1:
+                raise LookupError(f"{payload.__name__} is the payload of {len(found)} event types, not 1")
+            by_payload = self._by_payload[payload] = found[0]
+        return by_payload
 
     def get(self, name: str, version: int) -> EventType[BaseModel] | None:
         return self._types.get((name, version))

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -281,6 +281,16 @@ def inmate_row(i: Inmate) -> dict[str, Any]:
     }
 
 
+class Grantable(NamedTuple):
+    inmate_id: str
+    months: int
+    days: int
+    remission_type: str
+    release_on: date
+    upt_code: str
+    kanwil_code: str
+
+
 class BatchRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -375,16 +385,20 @@ class BatchRepository:
         found = {bool(e): int(n) for e, n in (await self.session.execute(query)).all()}
         return {"eligible": found.get(True, 0), "not_eligible": found.get(False, 0)}
 
-    async def still_held(self, batch_id: str) -> dict[str, tuple[str, str]]:
-        """Eligible inmates of the batch still held (not released since), with the UPT and Kanwil
-        holding them now (a transfer since the computation moves the grant with the person)."""
+    async def grantable(self, batch_id: str) -> list[Grantable]:
+        """The batch's eligible proposals for inmates still held (not released since), with the
+        UPT and Kanwil holding them now (a transfer since the computation moves the grant with
+        the person)."""
         p = remission_proposals
         query = (
-            select(p.c.inmate_id, inmates.c.upt_code, inmates.c.kanwil_code)
+            select(
+                p.c.inmate_id, p.c.months, p.c.days, p.c.remission_type, p.c.release_on, inmates.c.upt_code, inmates.c.kanwil_code
+            )
             .join(inmates, inmates.c.inmate_id == p.c.inmate_id)
             .where(p.c.batch_id == batch_id, p.c.eligible.is_(True), inmates.c.released_on.is_(None))
+            .order_by(p.c.inmate_id)
         )
-        return {i: (upt, kanwil) for i, upt, kanwil in await self.session.execute(query)}
+        return [Grantable(*row) for row in await self.session.execute(query)]
 
     async def add_grants(self, rows: list[dict[str, Any]]) -> None:
         await bulk_insert(self.session, remission_grants, rows)

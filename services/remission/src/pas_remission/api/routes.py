@@ -1,6 +1,8 @@
 from datetime import date
+from typing import Any
 
 from fastapi import APIRouter, Request, status
+from pydantic import BaseModel, Field
 
 from pas_remission.adapters.repository import FacilityRepository, InmateRepository, TransferRepository
 from pas_remission.api.schemas import (
@@ -21,6 +23,7 @@ from pas_remission.app.commands import AdmitInmate, RecordVerdict, RegisterFacil
 from pas_remission.domain.calendar import NO_TIME, Span
 from pas_remission.domain.engine import Occasion, SentenceKind
 from pas_remission.domain.inmate import Holiday, Inmate, Transfer, Verdict, inmate_not_found
+from pas_remission.domain.reference import reference
 from pas_shared.api import ActorDep, ClockDep, DatabaseDep
 from pas_shared.errors import NotFound
 
@@ -46,6 +49,36 @@ def _inmate_out(inmate: Inmate) -> InmateOut:
 async def register_facility(body: FacilityIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> FacilityOut:
     await handlers.register_facility(db, RegisterFacility(**body.model_dump()), actor=actor, clock=clock)
     return FacilityOut(**body.model_dump(), population=0)
+
+
+class KanwilOut(BaseModel):
+    code: str
+    name: str
+    provinces: list[str]
+    time_zone: str
+    note: str
+
+
+class ReferenceOut(BaseModel):
+    about: str
+    status: str
+    kanwil: list[KanwilOut]
+    upts: list[dict[str, Any]] = Field(description="Named UPTs (reported); not the full register.")
+
+
+@router.get("/reference", operation_id="getReferenceData", tags=["facilities"])
+async def get_reference() -> ReferenceOut:
+    """The 33 Kanwil with their provinces and time zone, and the named UPTs of the reference data."""
+    ref = reference()
+    return ReferenceOut(
+        about=ref.about,
+        status=ref.status,
+        kanwil=[
+            KanwilOut(code=k.code, name=k.name, provinces=list(k.provinces), time_zone=k.time_zone.value, note=k.note)
+            for k in ref.kanwil.values()
+        ],
+        upts=ref.upts,
+    )
 
 
 @router.get("/facilities/{upt_code}", operation_id="getFacility", tags=["facilities"])

@@ -141,17 +141,10 @@ async def approve_batch(db: Database, batch_id: str, *, decree_number: str, acto
         if not batch.approve(decree_number, by=actor):
             return batch, 0
         await repo.save(batch)
-        inmates = InmateRepository(uow.session)
-        granted = await repo.proposals(batch_id, eligible=True)
-        # Released since the computation: nothing to grant. Transferred: the grant follows the person.
-        still_held = await repo.still_held(batch_id)
+        occasion = batch.occasion if batch.holiday is None else f"{batch.occasion}:{batch.holiday}"
         released = []
         rows = []
-        for p in granted:
-            if p.inmate_id not in still_held:
-                continue
-            upt_code, kanwil_code = still_held[p.inmate_id]
-            assert p.amount is not None and p.type is not None and p.release_on is not None
+        for p in await repo.grantable(batch_id):
             grant_id = new_id()
             rows.append(
                 {
@@ -159,10 +152,10 @@ async def approve_batch(db: Database, batch_id: str, *, decree_number: str, acto
                     "inmate_id": p.inmate_id,
                     "occasion": batch.occasion,
                     "granted_on": batch.on,
-                    "months": p.amount.total_months,
-                    "days": p.amount.days,
+                    "months": p.months,
+                    "days": p.days,
                     "batch_id": batch_id,
-                    "remission_type": p.type,
+                    "remission_type": p.remission_type,
                     "decree_number": decree_number,
                 }
             )
@@ -171,31 +164,31 @@ async def approve_batch(db: Database, batch_id: str, *, decree_number: str, acto
                     grant_id=grant_id,
                     batch_id=batch_id,
                     inmate_id=p.inmate_id,
-                    upt_code=upt_code,
-                    occasion=batch.occasion if batch.holiday is None else f"{batch.occasion}:{batch.holiday}",
+                    upt_code=p.upt_code,
+                    occasion=occasion,
                     granted_on=batch.on,
-                    months=p.amount.total_months,
-                    days=p.amount.days,
-                    remission_type=p.type,
+                    months=p.months,
+                    days=p.days,
+                    remission_type=p.remission_type,
                     decree_number=decree_number,
                     release_on=p.release_on,
                 ),
                 subject=p.inmate_id,
-                uptcode=upt_code,
-                kanwilcode=kanwil_code,
+                uptcode=p.upt_code,
+                kanwilcode=p.kanwil_code,
             )
-            if p.type == "II" and p.release_on == batch.on:  # nothing left to serve: released today
+            if p.remission_type == "II" and p.release_on == batch.on:  # nothing left to serve: released today
                 released.append(p.inmate_id)
                 uow.emit(
                     InmateReleased(
-                        inmate_id=p.inmate_id, upt_code=upt_code, released_on=batch.on, reason=ReleaseReason.REMISSION_II.value
+                        inmate_id=p.inmate_id, upt_code=p.upt_code, released_on=batch.on, reason=ReleaseReason.REMISSION_II.value
                     ),
                     subject=p.inmate_id,
-                    uptcode=upt_code,
-                    kanwilcode=kanwil_code,
+                    uptcode=p.upt_code,
+                    kanwilcode=p.kanwil_code,
                 )
         await repo.add_grants(rows)
-        await inmates.mark_released(released, on=batch.on, reason=ReleaseReason.REMISSION_II)
+        await InmateRepository(uow.session).mark_released(released, on=batch.on, reason=ReleaseReason.REMISSION_II)
         uow.audit(
             "remission-batch.approved", "remission-batch", batch_id, after={"decree_number": decree_number, "grants": len(rows)}
         )

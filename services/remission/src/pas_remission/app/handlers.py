@@ -16,6 +16,7 @@ from pas_remission.app.commands import AdmitInmate, RecordVerdict, RegisterFacil
 from pas_remission.domain.facility import Facility, facility_not_registered
 from pas_remission.domain.inmate import Inmate, Transfer, inmate_not_found
 from pas_remission.domain.occupancy import REGISTRATION_REASON, CapacityEntry
+from pas_remission.domain.reference import reference
 from pas_shared.clock import Clock
 from pas_shared.db import Database, UnitOfWork, utcnow
 from pas_shared.errors import Conflict, RuleViolation
@@ -26,6 +27,7 @@ from pas_shared.ids import new_id
 async def register_facility(db: Database, cmd: RegisterFacility, *, actor: str, clock: Clock) -> Facility:
     """Registers the UPT and starts its capacity history: the capacity given, in force from its local today."""
     facility = Facility(**asdict(cmd))
+    reference().check_facility(facility)
     async with UnitOfWork(db, actor=actor) as uow:
         repo = FacilityRepository(uow.session)
         if await repo.get(cmd.upt_code) is not None:
