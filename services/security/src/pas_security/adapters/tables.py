@@ -1,4 +1,4 @@
-from sqlalchemy import Boolean, Column, Date, Index, Integer, String, Table
+from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text
 
 from pas_shared.db import UTCDateTime, define_platform_tables, new_metadata
 from pas_shared.roster import define_roster_tables
@@ -41,4 +41,159 @@ Index(
     unique=True,
     postgresql_where=escapes.c.status == "at_large",
     sqlite_where=escapes.c.status == "at_large",
+)
+
+# The UPTs as remission registers them (facility.registered): Kanwil and time zone.
+facilities = Table(
+    "facilities",
+    metadata,
+    Column("upt_code", String(32), primary_key=True),
+    Column("kanwil_code", String(32), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("upt_type", String(64), nullable=False),
+    Column("time_zone", String(64), nullable=False),
+)
+
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("incident_id", String(36), primary_key=True),
+    Column("upt_code", String(32), nullable=False, index=True),
+    Column("kanwil_code", String(32), nullable=False, index=True),
+    Column("time_zone", String(64), nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("severity", String(32), nullable=False),
+    Column("critical", Boolean, nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("location", String(200), nullable=False),
+    Column("narrative", Text, nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("occurred_on", Date, nullable=False, index=True),
+    Column("status", String(32), nullable=False),
+    Column("status_since", UTCDateTime, nullable=False),
+    Column("duplicate_of", String(36), nullable=True),
+    Column("inmates_involved", Integer, nullable=False),
+    Column("unverified_inmates", Integer, nullable=False),
+    Column("officers_involved", Integer, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+incident_people = Table(
+    "incident_people",
+    metadata,
+    Column("incident_id", String(36), ForeignKey("incidents.incident_id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("inmate_id", String(36), nullable=True, index=True),
+    Column("name", String(200), nullable=True),
+    Column("nip", String(32), nullable=True),
+    Column("verified", Boolean, nullable=True),
+)
+
+incident_actions = Table(
+    "incident_actions",
+    metadata,
+    Column("incident_id", String(36), ForeignKey("incidents.incident_id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("taken_at", UTCDateTime, nullable=False),
+    Column("description", String(1000), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+)
+
+incident_addenda = Table(
+    "incident_addenda",
+    metadata,
+    Column("incident_id", String(36), ForeignKey("incidents.incident_id"), primary_key=True),
+    Column("addendum_no", Integer, primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("added_by", String(200), nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+)
+
+incident_escalations = Table(
+    "incident_escalations",
+    metadata,
+    Column("incident_id", String(36), ForeignKey("incidents.incident_id"), primary_key=True),
+    Column("level", String(32), primary_key=True),
+    Column("due_at", UTCDateTime, nullable=True),
+    Column("escalated_at", UTCDateTime, nullable=True),
+    Column("recorded_by", String(200), nullable=True),
+    Column("note", String(500), nullable=True),
+)
+# The overdue list reads the deadlines not yet met.
+Index(
+    "ix_incident_escalations_open_due",
+    incident_escalations.c.due_at,
+    postgresql_where=incident_escalations.c.escalated_at.is_(None),
+    sqlite_where=incident_escalations.c.escalated_at.is_(None),
+)
+
+incident_transitions = Table(
+    "incident_transitions",
+    metadata,
+    Column("incident_id", String(36), ForeignKey("incidents.incident_id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("from_status", String(32), nullable=True),
+    Column("to_status", String(32), nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("why", String(500), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+sop_audits = Table(
+    "sop_audits",
+    metadata,
+    Column("audit_id", String(36), primary_key=True),
+    Column("upt_code", String(32), nullable=False, index=True),
+    Column("kanwil_code", String(32), nullable=False, index=True),
+    Column("area", String(64), nullable=False),
+    Column("template_version", String(32), nullable=False),
+    Column("audited_on", Date, nullable=False, index=True),
+    Column("auditor", String(200), nullable=False),
+    Column("score_pct", Float, nullable=False),
+    Column("mandatory_compliant", Integer, nullable=False),
+    Column("mandatory_total", Integer, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+sop_audit_items = Table(
+    "sop_audit_items",
+    metadata,
+    Column("audit_id", String(36), ForeignKey("sop_audits.audit_id"), primary_key=True),
+    Column("item", String(64), primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("mandatory", Boolean, nullable=False),
+    Column("finding", String(16), nullable=False),
+    Column("evidence", String(2000), nullable=True),
+)
+
+corrective_actions = Table(
+    "corrective_actions",
+    metadata,
+    Column("action_id", String(36), primary_key=True),
+    Column("audit_id", String(36), ForeignKey("sop_audits.audit_id"), nullable=False, index=True),
+    Column("upt_code", String(32), nullable=False, index=True),
+    Column("kanwil_code", String(32), nullable=False, index=True),
+    Column("area", String(64), nullable=False),
+    Column("item", String(64), nullable=False),
+    Column("owner", String(200), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("opened_on", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("closed_on", Date, nullable=True),
+    Column("closed_by_audit_id", String(36), nullable=True),
+)
+# One open corrective action per UPT, area and item, also under concurrent audits.
+Index(
+    "ux_corrective_actions_open_item",
+    corrective_actions.c.upt_code,
+    corrective_actions.c.area,
+    corrective_actions.c.item,
+    unique=True,
+    postgresql_where=corrective_actions.c.status == "open",
+    sqlite_where=corrective_actions.c.status == "open",
 )

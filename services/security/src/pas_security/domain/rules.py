@@ -1,12 +1,22 @@
-"""The discipline rules: rule_data/discipline.json, read with the shared rule-book loader."""
+"""The security rule data (rule_data/*.json), read with the shared rule-book loader."""
 
 from functools import cache
 
 from pas_shared.rules import RuleBook, RuleSet
 
-__all__ = ["RuleBook", "RuleSet", "default_rules"]
+__all__ = ["RuleBook", "RuleSet", "default_rules", "incident_rules", "sop_rules"]
 
 
 @cache
 def default_rules() -> RuleBook:
     return RuleBook.from_package("pas_security.domain", "rule_data/discipline.json")
+
+
+@cache
+def incident_rules() -> RuleBook:
+    return RuleBook.from_package("pas_security.domain", "rule_data/incidents.json")
+
+
+@cache
+def sop_rules() -> RuleBook:
+    return RuleBook.from_package("pas_security.domain", "rule_data/sop_audits.json")

@@ -1,0 +1,345 @@
+"""Incidents and the UPTs they happen in: domain objects in and out of the service's tables."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pas_security.adapters.tables import (
+    facilities,
+    incident_actions,
+    incident_addenda,
+    incident_escalations,
+    incident_people,
+    incident_transitions,
+    incidents,
+    roster,
+)
+from pas_security.domain.facility import Facility
+from pas_security.domain.incident import (
+    COUNTED,
+    Action,
+    Addendum,
+    Escalation,
+    Incident,
+    IncidentStatus,
+    Person,
+    Transition,
+)
+from pas_shared.api import Page, Scope
+from pas_shared.db import Database
+
+
+def scoped(query: Select[Any], table: Any, scope: Scope) -> Select[Any]:
+    """Only the rows the caller's scope lets them see (the table has upt_code and kanwil_code)."""
+    if scope.level == "upt":
+        return query.where(table.c.upt_code == scope.code)
+    if scope.level == "kanwil":
+        return query.where(table.c.kanwil_code == scope.code)
+    return query
+
+
+class FacilityRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, upt_code: str, scope: Scope | None = None) -> Facility | None:
+        query = scoped(select(facilities).where(facilities.c.upt_code == upt_code), facilities, scope or Scope())
+        row = (await self.session.execute(query)).mappings().first()
+        return (
+            None if row is None else Facility(row["upt_code"], row["kanwil_code"], row["name"], row["upt_type"], row["time_zone"])
+        )
+
+    async def upsert(self, db: Database, rows: list[dict[str, Any]]) -> None:
+        """A registration applied twice (redelivery) leaves one row with the latest values."""
+        dialect_insert = postgresql.insert if db.is_postgres else sqlite.insert
+        stmt = dialect_insert(facilities)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[facilities.c.upt_code],
+            set_={c: stmt.excluded[c] for c in ("kanwil_code", "name", "upt_type", "time_zone")},
+        )
+        await self.session.execute(stmt, rows)
+
+
+async def inmates_on_roster(session: AsyncSession, upt_code: str, inmate_ids: list[str]) -> set[str]:
+    """The ids the local roster knows in that UPT (held now, or released from it)."""
+    if not inmate_ids:
+        return set()
+    query = select(roster.roster.c.inmate_id).where(
+        roster.roster.c.inmate_id.in_(inmate_ids), roster.roster.c.upt_code == upt_code
+    )
+    return set((await session.execute(query)).scalars())
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    upt_code: str | None = None
+    kanwil_code: str | None = None
+    occurred_from: date | None = None  # UPT-local dates, both included
+    occurred_to: date | None = None
+    category: str | None = None
+    severity: str | None = None
+    status: IncidentStatus | None = None
+    counted_only: bool = False  # leave out drafts, duplicates and not-reportable ones
+    unverified_only: bool = False  # only incidents naming an inmate not on the roster
+
+
+def _filtered(query: Select[Any], f: IncidentFilter, scope: Scope) -> Select[Any]:
+    query = scoped(query, incidents, scope)
+    c = incidents.c
+    if f.upt_code is not None:
+        query = query.where(c.upt_code == f.upt_code)
+    if f.kanwil_code is not None:
+        query = query.where(c.kanwil_code == f.kanwil_code)
+    if f.occurred_from is not None:
+        query = query.where(c.occurred_on >= f.occurred_from)
+    if f.occurred_to is not None:
+        query = query.where(c.occurred_on <= f.occurred_to)
+    if f.category is not None:
+        query = query.where(c.category == f.category)
+    if f.severity is not None:
+        query = query.where(c.severity == f.severity)
+    if f.status is not None:
+        query = query.where(c.status == f.status.value)
+    if f.counted_only:
+        query = query.where(c.status.in_([s.value for s in COUNTED]))
+    if f.unverified_only:
+        query = query.where(c.unverified_inmates > 0)
+    return query
+
+
+@dataclass(frozen=True)
+class OverdueEscalation:
+    incident: Incident
+    escalation: Escalation
+
+
+class IncidentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, incident_id: str, scope: Scope, *, for_update: bool = False) -> Incident | None:
+        """The whole incident, or None when it does not exist or is outside the caller's scope.
+        `for_update` locks the row (PostgreSQL) so changes to one incident go one at a time."""
+        query = scoped(select(incidents).where(incidents.c.incident_id == incident_id), incidents, scope)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self.session.execute(query)).mappings().first()
+        if row is None:
+            return None
+        incident = _incident(row)
+        await self._load_children([incident])
+        return incident
+
+    async def find(self, f: IncidentFilter, scope: Scope, page: Page) -> tuple[list[Incident], int]:
+        total = int((await self.session.execute(_filtered(select(func.count()).select_from(incidents), f, scope))).scalar_one())
+        query = (
+            _filtered(select(incidents), f, scope)
+            .order_by(incidents.c.occurred_at.desc(), incidents.c.incident_id)
+            .limit(page.limit)
+            .offset(page.offset)
+        )
+        found = [_incident(row) for row in (await self.session.execute(query)).mappings()]
+        return found, total
+
+    async def counts(self, f: IncidentFilter, scope: Scope) -> list[tuple[str, str, str, int]]:
+        """(upt, kanwil, category, count) over the incidents the statistics count."""
+        c = incidents.c
+        query = _filtered(select(c.upt_code, c.kanwil_code, c.category, func.count()), f, scope).group_by(
+            c.upt_code, c.kanwil_code, c.category
+        )
+        rows = (await self.session.execute(query.order_by(c.upt_code, c.category))).all()
+        return [(r[0], r[1], r[2], int(r[3])) for r in rows]
+
+    async def overdue_escalations(
+        self, now: datetime, scope: Scope, *, upt_code: str | None, kanwil_code: str | None, page: Page
+    ) -> tuple[list[OverdueEscalation], int]:
+        """Deadlines passed and not met, on incidents not excluded; the longest overdue first."""
+        e, c = incident_escalations, incidents.c
+        base = (
+            select(incidents, e.c.level, e.c.due_at)
+            .join(e, e.c.incident_id == c.incident_id)
+            .where(
+                e.c.escalated_at.is_(None),
+                e.c.due_at < now,
+                c.status.not_in([IncidentStatus.DUPLICATE, IncidentStatus.NOT_REPORTABLE]),
+            )
+        )
+        base = _filtered(base, IncidentFilter(upt_code=upt_code, kanwil_code=kanwil_code), scope)
+        total = int((await self.session.execute(select(func.count()).select_from(base.subquery()))).scalar_one())
+        rows = (
+            await self.session.execute(base.order_by(e.c.due_at, c.incident_id, e.c.level).limit(page.limit).offset(page.offset))
+        ).mappings()
+        return [OverdueEscalation(_incident(r), Escalation(r["level"], r["due_at"])) for r in rows], total
+
+    async def add(self, incident: Incident) -> None:
+        await self.session.execute(insert(incidents).values(**incident_row(incident)))
+        people = [
+            {"incident_id": incident.incident_id, "seq": i, **_person_row(p)} for i, p in enumerate(incident.people, start=1)
+        ]
+        if people:
+            await self.session.execute(insert(incident_people), people)
+        await self._save_children(incident)
+
+    async def save(self, incident: Incident) -> None:
+        """Status and the new actions, addenda, escalations and transitions (the row is locked)."""
+        await self.session.execute(
+            update(incidents)
+            .where(incidents.c.incident_id == incident.incident_id)
+            .values(status=incident.status.value, status_since=incident.status_since, duplicate_of=incident.duplicate_of)
+        )
+        await self._save_children(incident)
+
+    async def _save_children(self, incident: Incident) -> None:
+        i = incident.incident_id
+        if incident.new_actions:
+            await self.session.execute(
+                insert(incident_actions), [{"incident_id": i, **_action_row(a)} for a in incident.new_actions]
+            )
+        if incident.new_addenda:
+            await self.session.execute(
+                insert(incident_addenda),
+                [
+                    {
+                        "incident_id": i,
+                        "addendum_no": a.addendum_no,
+                        "text": a.text,
+                        "added_by": a.added_by,
+                        "added_at": a.added_at,
+                    }
+                    for a in incident.new_addenda
+                ],
+            )
+        if incident.new_transitions:
+            first = len(incident.transitions) - len(incident.new_transitions) + 1
+            await self.session.execute(
+                insert(incident_transitions),
+                [{"incident_id": i, "seq": n, **_transition_row(t)} for n, t in enumerate(incident.new_transitions, start=first)],
+            )
+        for level in dict.fromkeys(incident.changed_escalations):
+            e = incident.escalations[level]
+            values = {"due_at": e.due_at, "escalated_at": e.escalated_at, "recorded_by": e.recorded_by, "note": e.note}
+            result = await self.session.execute(
+                update(incident_escalations)
+                .where(incident_escalations.c.incident_id == i, incident_escalations.c.level == level)
+                .values(**values)
+            )
+            if result.rowcount == 0:  # type: ignore[attr-defined]
+                await self.session.execute(insert(incident_escalations).values(incident_id=i, level=level, **values))
+        incident.new_actions.clear()
+        incident.new_addenda.clear()
+        incident.new_transitions.clear()
+        incident.changed_escalations.clear()
+
+    async def _load_children(self, found: list[Incident]) -> None:
+        by_id = {i.incident_id: i for i in found}
+        ids = list(by_id)
+
+        async def rows(table: Any, order: Any) -> Any:
+            return (
+                await self.session.execute(select(table).where(table.c.incident_id.in_(ids)).order_by(table.c.incident_id, order))
+            ).mappings()
+
+        for r in await rows(incident_people, incident_people.c.seq):
+            by_id[r["incident_id"]].people.append(
+                Person(r["kind"], r["role"], r["inmate_id"], r["name"], r["nip"], r["verified"])
+            )
+        for r in await rows(incident_actions, incident_actions.c.seq):
+            by_id[r["incident_id"]].actions.append(
+                Action(r["seq"], r["taken_at"], r["description"], r["recorded_by"], r["recorded_at"])
+            )
+        for r in await rows(incident_addenda, incident_addenda.c.addendum_no):
+            by_id[r["incident_id"]].addenda.append(Addendum(r["addendum_no"], r["text"], r["added_by"], r["added_at"]))
+        for r in await rows(incident_escalations, incident_escalations.c.level):
+            by_id[r["incident_id"]].escalations[r["level"]] = Escalation(
+                r["level"], r["due_at"], r["escalated_at"], r["recorded_by"], r["note"]
+            )
+        for r in await rows(incident_transitions, incident_transitions.c.seq):
+            from_status = None if r["from_status"] is None else IncidentStatus(r["from_status"])
+            by_id[r["incident_id"]].transitions.append(
+                Transition(from_status, IncidentStatus(r["to_status"]), r["by"], r["why"], r["at"])
+            )
+
+
+def _incident(row: Any) -> Incident:
+    return Incident(
+        incident_id=row["incident_id"],
+        upt_code=row["upt_code"],
+        kanwil_code=row["kanwil_code"],
+        time_zone=row["time_zone"],
+        category=row["category"],
+        severity=row["severity"],
+        critical=row["critical"],
+        title=row["title"],
+        location=row["location"],
+        narrative=row["narrative"],
+        occurred_at=row["occurred_at"],
+        occurred_on=row["occurred_on"],
+        status=IncidentStatus(row["status"]),
+        status_since=row["status_since"],
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+        duplicate_of=row["duplicate_of"],
+    )
+
+
+def incident_row(i: Incident) -> dict[str, Any]:
+    return {
+        "incident_id": i.incident_id,
+        "upt_code": i.upt_code,
+        "kanwil_code": i.kanwil_code,
+        "time_zone": i.time_zone,
+        "category": i.category,
+        "severity": i.severity,
+        "critical": i.critical,
+        "title": i.title,
+        "location": i.location,
+        "narrative": i.narrative,
+        "occurred_at": i.occurred_at,
+        "occurred_on": i.occurred_on,
+        "status": i.status.value,
+        "status_since": i.status_since,
+        "duplicate_of": i.duplicate_of,
+        "inmates_involved": i.inmates_involved,
+        "unverified_inmates": i.unverified_inmates,
+        "officers_involved": i.officers_involved,
+        "created_by": i.created_by,
+        "created_at": i.created_at,
+    }
+
+
+def _person_row(p: Person) -> dict[str, Any]:
+    return {"kind": p.kind, "role": p.role, "inmate_id": p.inmate_id, "name": p.name, "nip": p.nip, "verified": p.verified}
+
+
+def _action_row(a: Action) -> dict[str, Any]:
+    return {
+        "seq": a.seq,
+        "taken_at": a.taken_at,
+        "description": a.description,
+        "recorded_by": a.recorded_by,
+        "recorded_at": a.recorded_at,
+    }
+
+
+def _transition_row(t: Transition) -> dict[str, Any]:
+    return {
+        "from_status": None if t.from_status is None else t.from_status.value,
+        "to_status": t.to_status.value,
+        "by": t.by,
+        "why": t.why,
+        "at": t.at,
+    }
+
+
+def incident_audit(i: Incident) -> dict[str, Any]:
+    """What the audit log keeps of an incident: the row, the people and the counts of the rest."""
+    return incident_row(i) | {
+        "people": [_person_row(p) for p in i.people],
+        "actions": len(i.actions),
+        "addenda": len(i.addenda),
+        "escalations": {k: {"due_at": e.due_at, "escalated_at": e.escalated_at} for k, e in i.escalations.items()},
+    }
