@@ -5,6 +5,8 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from pas_food_audit.adapters.tables import platform, roster
+from pas_food_audit.api import contracts, deliveries, inspections, kitchens, menus
+from pas_food_audit.app.facilities import facilities_subscription
 from pas_food_audit.settings import Settings
 from pas_shared.roster import roster_router, roster_subscription
 from pas_shared.service import ServiceSpec, create_app
@@ -21,7 +23,17 @@ def create(settings: Settings | None = None) -> FastAPI:
             description="Vendors, deliveries, kitchens and hygiene certificates, inspections, nutrition.",
             root=SERVICE_ROOT,
             tables=platform,
-            routers=[roster_router(roster)],
-            subscriptions=[roster_subscription(settings.service_name, roster)],
+            routers=[
+                roster_router(roster),
+                contracts.router,
+                deliveries.router,
+                kitchens.router,
+                inspections.router,
+                menus.router,
+            ],
+            subscriptions=[
+                roster_subscription(settings.service_name, roster),
+                facilities_subscription(settings.service_name),
+            ],
         )
     )

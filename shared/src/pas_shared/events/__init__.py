@@ -6,4 +6,4 @@ from pas_shared.events.envelope import Envelope, MalformedEvent, decode_kafka, e
 __all__ = ["CATALOG", "Envelope", "EventType", "MalformedEvent", "decode_kafka", "encode_kafka", "event_type"]
 
 # Importing the payload modules registers their event types in CATALOG.
-from pas_shared.events import rehabilitation, remission, security  # noqa: F401
+from pas_shared.events import food_audit, rehabilitation, remission, security  # noqa: F401
