@@ -138,13 +138,22 @@ async def test_programme_grade_and_risk_from_rehabilitation_make_remission_possi
             return int((await rehab.get("/api/v1/roster/LP-CIPINANG")).json()["population"])
 
         await until_equal(on_roster, 1, what="rehabilitation's roster has the inmate")
-        enrolment = {
-            "inmate_id": inmate_id,
+
+        async def upt_known() -> int:
+            return (await rehab.get("/api/v1/facilities/LP-CIPINANG")).status_code
+
+        await until_equal(upt_known, 200, what="rehabilitation knows the UPT")
+        programme = {
             "upt_code": "LP-CIPINANG",
-            "programme": "Roti",
             "kind": "kemandirian",
-            "enrolled_on": "2025-06-01",
+            "category": "bakery",
+            "name": "Roti",
+            "capacity": 20,
+            "starts_on": "2025-01-01",
         }
+        response = await rehab.post("/api/v1/programmes", json=programme)
+        assert response.status_code == 201, response.text
+        enrolment = {"inmate_id": inmate_id, "programme_id": response.json()["programme_id"], "enrolled_on": "2025-06-01"}
         response = await rehab.post("/api/v1/enrolments", json=enrolment)
         assert response.status_code == 201, response.text
         graded = await rehab.post(

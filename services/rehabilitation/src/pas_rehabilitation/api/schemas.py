@@ -8,6 +8,8 @@ from pas_rehabilitation.domain.programme import EnrolmentStatus, ProgrammeKind
 from pas_shared.events.rehabilitation import Grade, RiskLevel
 from pas_shared.events.remission import UPT_CODE
 
+CODE = r"^[a-z][a-z0-9-]{1,39}$"  # reference-list codes (categories, permit types)
+
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -15,9 +17,7 @@ class Body(BaseModel):
 
 class EnrolmentIn(Body):
     inmate_id: str = Field(min_length=1, max_length=36)
-    upt_code: str = Field(pattern=UPT_CODE, examples=["LP-CIPINANG"])
-    programme: str = Field(min_length=1, max_length=200, examples=["Pelatihan las listrik"])
-    kind: ProgrammeKind
+    programme_id: str = Field(min_length=1, max_length=36, description="The programme; its UPT is the enrolment's.")
     enrolled_on: date
 
 
@@ -30,12 +30,14 @@ class EnrolmentOut(BaseModel):
     enrolment_id: str
     inmate_id: str
     upt_code: str
+    programme_id: str | None = Field(description="None for enrolments made before programmes were records.")
     programme: str
     kind: ProgrammeKind
     enrolled_on: date
     status: EnrolmentStatus
     grade: Grade | None
     graded_on: date | None
+    ended_on: date | None = Field(description="Completed or withdrawn on.")
 
 
 class AssessmentIn(Body):

@@ -3,16 +3,13 @@
 from dataclasses import dataclass
 from datetime import date
 
-from pas_rehabilitation.domain.programme import ProgrammeKind
 from pas_shared.events.rehabilitation import Grade, RiskLevel
 
 
 @dataclass(frozen=True, kw_only=True)
 class EnrolInProgramme:
     inmate_id: str
-    upt_code: str
-    programme: str
-    kind: ProgrammeKind
+    programme_id: str
     enrolled_on: date
 
 

@@ -1,5 +1,6 @@
 """Use cases. Each runs in one unit of work: state, events (outbox) and audit commit together."""
 
+from pas_rehabilitation.adapters.programmes import ProgrammeRepository
 from pas_rehabilitation.adapters.repository import (
     AssessmentRepository,
     EnrolmentRepository,
@@ -8,42 +9,54 @@ from pas_rehabilitation.adapters.repository import (
 )
 from pas_rehabilitation.adapters.tables import roster
 from pas_rehabilitation.app.commands import AssessRisk, EnrolInProgramme, GradeEnrolment
-from pas_rehabilitation.domain.programme import Enrolment, enrolment_not_found
+from pas_rehabilitation.app.facilities import require_facility
+from pas_rehabilitation.domain.programme import Enrolment, enrolment_not_found, programme_not_found
 from pas_rehabilitation.domain.risk import Assessment
+from pas_shared.api import Scope
 from pas_shared.clock import Clock, latest_local_today
 from pas_shared.db import Database, UnitOfWork
 from pas_shared.ids import new_id
 from pas_shared.roster import RosterEntry, require_on_roster
 
 
-async def enrol_in_programme(db: Database, cmd: EnrolInProgramme, *, actor: str, clock: Clock) -> Enrolment:
+async def enrol_in_programme(db: Database, cmd: EnrolInProgramme, *, scope: Scope, actor: str, clock: Clock) -> Enrolment:
     async with UnitOfWork(db, actor=actor) as uow:
-        entry = await require_on_roster(uow.session, roster, cmd.inmate_id, cmd.upt_code)
+        # Locked: two enrolments at once cannot both take the last place.
+        programme = await ProgrammeRepository(uow.session).get(cmd.programme_id, scope, for_update=True)
+        if programme is None:
+            raise programme_not_found(cmd.programme_id)
+        entry = await require_on_roster(uow.session, roster, cmd.inmate_id, programme.upt_code)
+        facility = await require_facility(uow.session, programme.upt_code)
+        enrolments = EnrolmentRepository(uow.session)
+        active = await enrolments.of_programme(programme.programme_id, active_only=True)
         enrolment = Enrolment.enrol(
             enrolment_id=new_id(),
             inmate_id=cmd.inmate_id,
-            upt_code=cmd.upt_code,
-            programme=cmd.programme,
-            kind=cmd.kind,
+            programme=programme,
             enrolled_on=cmd.enrolled_on,
-            today=latest_local_today(clock),
+            today=facility.today(clock),
+            active_enrolments=len(active),
+            already_enrolled=any(e.inmate_id == cmd.inmate_id for e in active),
         )
-        await EnrolmentRepository(uow.session).add(enrolment)
+        await enrolments.add(enrolment)
         _publish(uow, enrolment, entry)  # nothing recorded yet; kept so that a later event is not forgotten
         uow.audit("programme.enrolled", "enrolment", enrolment.enrolment_id, after=enrolment_row(enrolment))
     return enrolment
 
 
-async def grade_enrolment(db: Database, cmd: GradeEnrolment, *, actor: str, clock: Clock) -> Enrolment:
+async def grade_enrolment(db: Database, cmd: GradeEnrolment, *, scope: Scope, actor: str, clock: Clock) -> Enrolment:
     async with UnitOfWork(db, actor=actor) as uow:
         enrolments = EnrolmentRepository(uow.session)
         enrolment = await enrolments.get(cmd.enrolment_id)
         if enrolment is None:
             raise enrolment_not_found(cmd.enrolment_id)
         entry = await require_on_roster(uow.session, roster, enrolment.inmate_id, enrolment.upt_code)
+        if not scope.allows(upt_code=entry.upt_code, kanwil_code=entry.kanwil_code):  # out of scope: as if it did not exist
+            raise enrolment_not_found(cmd.enrolment_id)
         before = enrolment_row(enrolment)
+        was = enrolment.status
         enrolment.record_grade(grade=cmd.grade, graded_on=cmd.graded_on, today=latest_local_today(clock))
-        await enrolments.save_grade(enrolment)
+        await enrolments.save(enrolment, was=was)
         _publish(uow, enrolment, entry)
         uow.audit("programme.graded", "enrolment", enrolment.enrolment_id, before=before, after=enrolment_row(enrolment))
     return enrolment
