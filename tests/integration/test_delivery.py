@@ -36,7 +36,7 @@ async def test_duplicate_delivery_changes_nothing_the_second_time(platform: Plat
         await until_equal(lambda: _value(duplicates), 4.0, what="4 redeliveries seen")
         assert await headcount(platform) == 2
         assert await platform.scalar("security", "SELECT count(*) FROM roster") == 2
-        assert await platform.scalar("security", "SELECT count(*) FROM inbox") == 2
+        assert await platform.scalar("security", "SELECT count(*) FROM inbox WHERE consumer = 'security.roster'") == 2
 
 
 async def test_malformed_unknown_and_poison_messages(platform: Platform) -> None:
@@ -111,7 +111,7 @@ async def test_broker_outage_writes_succeed_and_every_event_arrives_once(
             explain=lambda: _outbox_state(platform),
         )
         await eventually(lambda: _status(remission, "/readyz", 200), timeout=30, what="ready again")
-        assert await platform.scalar("security", "SELECT count(*) FROM inbox") == 20
+        assert await platform.scalar("security", "SELECT count(*) FROM inbox WHERE consumer = 'security.roster'") == 20
         records = await platform.records(INMATES, at_least=20)
         assert len({dict(r.headers)["ce_id"] for r in records}) == 20
 

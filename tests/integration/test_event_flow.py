@@ -77,7 +77,9 @@ async def test_admissions_reach_every_roster_and_the_gateway_kpi(platform: Platf
         rows = await platform.fetch(service, "SELECT inmate_id, released_on FROM roster ORDER BY inmate_id")
         assert sorted(r["inmate_id"] for r in rows) == sorted(ids)
         assert {r["inmate_id"]: r["released_on"] for r in rows}[ids[0]] == date(2026, 6, 1)
-        assert await platform.scalar(service, "SELECT count(*) FROM inbox") == 4  # 3 admitted + 1 released
+        assert (
+            await platform.scalar(service, "SELECT count(*) FROM inbox WHERE consumer = $1", f"{service}.roster") == 4
+        )  # 3 admitted + 1 released
     audit = await platform.fetch("remission", "SELECT action, actor FROM audit_log ORDER BY seq")
     assert [a["action"] for a in audit] == ["facility.registered"] + ["inmate.admitted"] * 3 + ["inmate.released"]
 
