@@ -948,6 +948,7 @@ def inmate_bodies(count: int, upts: list[tuple[str, str]], seed: int = 11) -> li
                     "register_number": f"BENCH-{i:07d}",
                     "upt_code": upts[i % len(upts)][0],
                     "custody_status": "narapidana" if i % 3 else "tahanan",
+                    **({} if i % 3 else {"detaining_authority": "pengadilan-negeri"}),
                     "birth_date": birth.isoformat(),
                     "admitted_on": admitted.isoformat(),
                     "religion": "islam",

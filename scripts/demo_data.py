@@ -22,6 +22,7 @@ UPTS = [
 
 # Rough national shares, for synthetic data only.
 RELIGIONS = ["islam", "kristen", "katolik", "hindu", "buddha", "konghucu"]
+AUTHORITIES = ["penyidik", "penuntut-umum", "pengadilan-negeri", "pengadilan-negeri", "pengadilan-tinggi"]
 RELIGION_WEIGHTS = [87, 7, 3, 2, 0.7, 0.3]
 
 
@@ -46,11 +47,13 @@ async def main(remission: str, gateway: str) -> int:
             response.raise_for_status()
             for n in range(occupants):
                 admitted = date(2025, 1, 1) + timedelta(days=rng.randrange(0, 300))
+                status = rng.choice(["tahanan", "narapidana", "narapidana"])
                 admissions.append(
                     {
                         "register_number": f"DEMO-{n:05d}",
                         "upt_code": code,
-                        "custody_status": rng.choice(["tahanan", "narapidana", "narapidana"]),
+                        "custody_status": status,
+                        **({"detaining_authority": rng.choice(AUTHORITIES)} if status == "tahanan" else {}),
                         "birth_date": (admitted - timedelta(days=rng.randrange(18 * 365, 60 * 365))).isoformat(),
                         "admitted_on": admitted.isoformat(),
                         "religion": rng.choices(RELIGIONS, weights=RELIGION_WEIGHTS)[0],

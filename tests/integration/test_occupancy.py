@@ -54,7 +54,7 @@ async def test_occupancy_capacity_history_and_release_forecast(platform: Platfor
         for f in FACILITIES:
             assert (await remission.post("/api/v1/facilities", json=facility(*f))).status_code == 201
         now[0] = REGISTERED_PAPUA
-        assert (await remission.post("/api/v1/facilities", json=facility(*JAYAPURA))).status_code == 201
+        assert (await remission.post("/api/v1/facilities", json=facility(*JAYAPURA) | {"province": "Papua"})).status_code == 201
         now[0] = NOW
 
         serial = iter(range(1, 100))
@@ -64,6 +64,7 @@ async def test_occupancy_capacity_history_and_release_forecast(platform: Platfor
                 "register_number": f"B-{next(serial):04d}",
                 "upt_code": upt_code,
                 "custody_status": "tahanan",
+                "detaining_authority": "pengadilan-negeri",
                 "birth_date": "1990-05-01",
                 "admitted_on": admitted_on,
                 "religion": "islam",

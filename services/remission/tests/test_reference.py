@@ -1,5 +1,7 @@
 """The reference data: 33 Kanwil, each in one time zone, and named UPTs that satisfy it."""
 
+from dataclasses import replace
+
 import pytest
 
 from pas_remission.domain.facility import Facility, TimeZone, UptType
@@ -38,3 +40,17 @@ def test_unknown_kanwil_or_wrong_zone_is_refused(kanwil: str, zone: TimeZone, fi
     with pytest.raises(RuleViolation) as refused:
         reference().check_facility(Facility("LP-X", "Lapas X", UptType.LAPAS, kanwil, 10, zone))
     assert (refused.value.errors[0].field, refused.value.errors[0].rule) == (field, rule)
+
+
+def test_province_is_filled_when_the_kanwil_has_one_and_checked_otherwise() -> None:
+    ref = reference()
+    dki = ref.settle(Facility("LP-X", "Lapas X", UptType.LAPAS, "KW-DKI", 10, TimeZone.WIB))
+    assert dki.province == "DKI Jakarta"
+    tarakan = Facility("LP-TARAKAN", "Lapas Tarakan", UptType.LAPAS, "KW-KALTIM", 10, TimeZone.WITA)
+    with pytest.raises(RuleViolation) as required:
+        ref.settle(tarakan)
+    assert (required.value.errors[0].field, required.value.errors[0].rule) == ("province", "province-required")
+    assert ref.settle(replace(tarakan, province="Kalimantan Utara")).province == "Kalimantan Utara"
+    with pytest.raises(RuleViolation) as wrong:
+        ref.settle(replace(tarakan, province="Bali"))
+    assert wrong.value.errors[0].rule == "province-of-kanwil"

@@ -2,10 +2,12 @@ from datetime import date
 
 import pytest
 
+from pas_remission.domain.calendar import Span
+from pas_remission.domain.engine import SentenceKind
 from pas_remission.domain.facility import Facility, TimeZone, UptType
-from pas_remission.domain.inmate import Inmate, ReleaseReason, Religion
+from pas_remission.domain.inmate import DetainingAuthority, Inmate, ReleaseReason, Religion, Verdict, special_crime_conditions
 from pas_shared.errors import Conflict, RuleViolation
-from pas_shared.events.remission import CustodyStatus, InmateAdmitted, InmateReleased
+from pas_shared.events.remission import CustodyStatus, InmateAdmitted, InmateReleased, SpecialConditionRecorded
 
 TODAY = date(2026, 11, 28)
 
@@ -79,3 +81,40 @@ def test_facility_rules() -> None:
     with pytest.raises(RuleViolation) as bapas:
         Facility("BP-X", "Bapas X", UptType.BAPAS, "KW-X", 10, TimeZone.WITA)
     assert bapas.value.errors[0].rule == "bapas-holds-no-inmates"
+
+
+def test_a_detainee_is_admitted_with_the_detaining_authority() -> None:
+    with pytest.raises(RuleViolation) as missing:
+        admit(custody_status=CustodyStatus.TAHANAN)
+    assert (missing.value.errors[0].field, missing.value.errors[0].rule) == ("detaining_authority", "required-for-detainee")
+    detainee = admit(custody_status=CustodyStatus.TAHANAN, detaining_authority=DetainingAuthority.PENUNTUT_UMUM)
+    assert detainee.detaining_authority is DetainingAuthority.PENUNTUT_UMUM
+    detainee.record_verdict(Verdict(date(2026, 5, 1), SentenceKind.TERM, Span(years=2)), today=TODAY)
+    assert detainee.detaining_authority is None and detainee.custody_status is CustodyStatus.NARAPIDANA
+
+
+def test_special_conditions_follow_the_crime_and_the_fine() -> None:
+    inmate = admit()
+    with pytest.raises(RuleViolation) as no_verdict:
+        inmate.meet_condition("fine_paid", met_on=date(2026, 6, 1), evidence="kuitansi", applicable=set(), today=TODAY)
+    assert no_verdict.value.errors[0].rule == "verdict-recorded"
+    inmate.record_verdict(
+        Verdict(date(2026, 3, 1), SentenceKind.TERM, Span(years=4), fine_substitute=Span(months=3), crime="korupsi"),
+        today=TODAY,
+    )
+    inmate.events.clear()
+    applicable = special_crime_conditions("korupsi", date(2026, 6, 1))
+    assert applicable == {"fine_and_restitution_paid"}
+    assert special_crime_conditions("umum", date(2026, 6, 1)) == set()
+    with pytest.raises(RuleViolation) as wrong:
+        inmate.meet_condition("loyalty_pledge_signed", met_on=date(2026, 6, 1), evidence="x", applicable=applicable, today=TODAY)
+    assert (wrong.value.errors[0].field, wrong.value.errors[0].rule) == ("condition", "condition-applies")
+    with pytest.raises(RuleViolation) as future:
+        inmate.meet_condition("fine_paid", met_on=date(2026, 12, 1), evidence="x", applicable=applicable, today=TODAY)
+    assert future.value.errors[0].field == "met_on"
+    assert inmate.events == []
+    met = inmate.meet_condition("fine_paid", met_on=date(2026, 6, 1), evidence="kuitansi 12", applicable=applicable, today=TODAY)
+    assert (met.condition, met.met_on) == ("fine_paid", date(2026, 6, 1))
+    assert inmate.events == [
+        SpecialConditionRecorded(inmate_id="i-1", upt_code="LP-X", condition="fine_paid", met_on=date(2026, 6, 1))
+    ]

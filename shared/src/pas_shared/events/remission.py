@@ -22,6 +22,8 @@ class FacilityRegistered(Payload):
     kanwil_code: str = Field(pattern=UPT_CODE)
     capacity: int = Field(ge=0)
     time_zone: str = Field(description="WIB, WITA or WIT as an IANA zone name.")
+    upt_class: str | None = Field(default=None, description="Kelas I, IIA, IIB or III, when known.")
+    province: str | None = Field(default=None, description="The province the UPT is in, when known.")
 
 
 class CustodyStatus(StrEnum):
@@ -176,3 +178,17 @@ class IntegrationRightCompleted(Payload):
 INTEGRATION_RIGHT_DECIDED = event_type("remission", "integration-right", "decided", 1, IntegrationRightDecided)
 INTEGRATION_RIGHT_REVOKED = event_type("remission", "integration-right", "revoked", 1, IntegrationRightRevoked)
 INTEGRATION_RIGHT_COMPLETED = event_type("remission", "integration-right", "completed", 1, IntegrationRightCompleted)
+
+
+class SpecialConditionRecorded(Payload):
+    """A condition tied to remission and integration rights is met: a special-crime condition
+    (korupsi: fine_and_restitution_paid; terorisme: deradicalisation_completed,
+    loyalty_pledge_signed) or fine_paid (no kurungan pengganti denda to serve)."""
+
+    inmate_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    condition: str = Field(pattern=r"^[a-z_]{2,64}$")
+    met_on: date
+
+
+SPECIAL_CONDITION_RECORDED = event_type("remission", "special-condition", "recorded", 1, SpecialConditionRecorded)

@@ -13,6 +13,7 @@ from pas_remission.adapters.tables import (
     facilities,
     facility_capacity,
     inmate_conditions,
+    inmate_special_conditions,
     inmate_transfers,
     inmates,
     register_f,
@@ -26,12 +27,14 @@ from pas_remission.domain.assistance import AssistanceKind, Distribution, Family
 from pas_remission.domain.batch import Batch, BatchStatus, Designation, Proposal
 from pas_remission.domain.calendar import Span
 from pas_remission.domain.engine import Grant, Occasion, SentenceKind
-from pas_remission.domain.facility import Facility, TimeZone, UptType
+from pas_remission.domain.facility import Facility, TimeZone, UptClass, UptType
 from pas_remission.domain.inmate import (
     CaseInputs,
+    DetainingAuthority,
     Inmate,
     ReleaseReason,
     Religion,
+    SpecialCondition,
     Transfer,
     TransferReason,
     Verdict,
@@ -57,6 +60,8 @@ class FacilityRepository:
             kanwil_code=row["kanwil_code"],
             capacity=row["capacity"],
             time_zone=TimeZone(row["time_zone"]),
+            upt_class=UptClass(row["upt_class"]) if row["upt_class"] else None,
+            province=row["province"] or "",
         )
 
     async def add(self, facility: Facility) -> None:
@@ -196,6 +201,31 @@ class InmateRepository:
         )
         return {i: (g, r) for i, g, r in (await self.session.execute(query)).all()}
 
+    async def special_conditions(self, inmate_id: str) -> dict[str, date]:
+        s = inmate_special_conditions
+        rows = await self.session.execute(select(s.c.condition, s.c.met_on).where(s.c.inmate_id == inmate_id))
+        return {condition: met_on for condition, met_on in rows}
+
+    async def special_conditions_by_inmate(self, scope: str) -> dict[str, dict[str, date]]:
+        s = inmate_special_conditions
+        query = (
+            select(s.c.inmate_id, s.c.condition, s.c.met_on)
+            .join(inmates, inmates.c.inmate_id == s.c.inmate_id)
+            .where(inmates.c.released_on.is_(None), *_scope_filter(scope))
+        )
+        out: dict[str, dict[str, date]] = {}
+        for inmate_id, condition, met_on in await self.session.execute(query):
+            out.setdefault(inmate_id, {})[condition] = met_on
+        return out
+
+    async def add_special_condition(self, c: SpecialCondition, *, by: str) -> None:
+        await self.session.execute(
+            insert(inmate_special_conditions).values(
+                inmate_id=c.inmate_id, condition=c.condition, met_on=c.met_on, evidence=c.evidence, recorded_by=by,
+                recorded_at=utcnow(),
+            )
+        )  # fmt: skip
+
     async def grants(self, inmate_id: str) -> list[Grant]:
         query = select(remission_grants).where(remission_grants.c.inmate_id == inmate_id).order_by(remission_grants.c.granted_on)
         rows = (await self.session.execute(query)).mappings()
@@ -209,6 +239,7 @@ _CUSTODY = {k.value: k for k in CustodyStatus}
 _RELIGIONS = {k.value: k for k in Religion}
 _RELEASE_REASONS = {k.value: k for k in ReleaseReason}
 _OCCASIONS = {k.value: k for k in Occasion}
+_AUTHORITIES = {k.value: k for k in DetainingAuthority}
 
 
 def inmate_from_row(row: Any) -> Inmate:
@@ -233,6 +264,7 @@ def inmate_from_row(row: Any) -> Inmate:
         verdict,
         row.released_on,
         _RELEASE_REASONS[row.release_reason] if row.release_reason else None,
+        _AUTHORITIES[row.detaining_authority] if row.detaining_authority else None,
     )
 
 
@@ -253,6 +285,8 @@ def facility_row(f: Facility) -> dict[str, Any]:
         "kanwil_code": f.kanwil_code,
         "capacity": f.capacity,
         "time_zone": f.time_zone.value,
+        "upt_class": f.upt_class.value if f.upt_class else None,
+        "province": f.province or None,
     }
 
 
@@ -278,6 +312,7 @@ def inmate_row(i: Inmate) -> dict[str, Any]:
         "fine_substitute_months": v.fine_substitute.total_months if v else None,
         "fine_substitute_days": v.fine_substitute.days if v else None,
         "crime": v.crime if v else None,
+        "detaining_authority": i.detaining_authority.value if i.detaining_authority else None,
     }
 
 

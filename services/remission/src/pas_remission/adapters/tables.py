@@ -14,6 +14,8 @@ facilities = Table(
     Column("kanwil_code", String(32), nullable=False, index=True),
     Column("capacity", Integer, nullable=False),
     Column("time_zone", String(32), nullable=False),
+    Column("upt_class", String(8), nullable=True),
+    Column("province", String(64), nullable=True),
 )
 
 inmates = Table(
@@ -38,6 +40,7 @@ inmates = Table(
     Column("fine_substitute_months", Integer, nullable=True),
     Column("fine_substitute_days", Integer, nullable=True),
     Column("crime", String(32), nullable=True),
+    Column("detaining_authority", String(32), nullable=True),
     UniqueConstraint("upt_code", "register_number"),
 )
 
@@ -238,6 +241,18 @@ application_documents = Table(
     Column("application_id", String(36), primary_key=True),
     Column("document", String(64), primary_key=True),
     Column("received_on", Date, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+)
+
+# Special-crime conditions and paid fines, met on a date, with the document proving it.
+inmate_special_conditions = Table(
+    "inmate_special_conditions",
+    metadata,
+    Column("inmate_id", String(36), primary_key=True),
+    Column("condition", String(64), primary_key=True),
+    Column("met_on", Date, nullable=False),
+    Column("evidence", String(300), nullable=False),
     Column("recorded_by", String(200), nullable=False),
     Column("recorded_at", UTCDateTime, nullable=False),
 )

@@ -13,15 +13,25 @@ from pas_remission.api.schemas import (
     ReleaseIn,
     RemissionCheckOut,
     SpanOut,
+    SpecialConditionIn,
+    SpecialConditionOut,
     StepOut,
     TransferIn,
     TransferOut,
     VerdictIn,
 )
 from pas_remission.app import handlers, queries
-from pas_remission.app.commands import AdmitInmate, RecordVerdict, RegisterFacility, ReleaseInmate, TransferInmate
+from pas_remission.app.commands import (
+    AdmitInmate,
+    RecordSpecialCondition,
+    RecordVerdict,
+    RegisterFacility,
+    ReleaseInmate,
+    TransferInmate,
+)
 from pas_remission.domain.calendar import NO_TIME, Span
 from pas_remission.domain.engine import Occasion, SentenceKind
+from pas_remission.domain.facility import Facility
 from pas_remission.domain.inmate import Holiday, Inmate, Transfer, Verdict, inmate_not_found
 from pas_remission.domain.reference import reference
 from pas_shared.api import ActorDep, ClockDep, DatabaseDep
@@ -42,13 +52,28 @@ def _inmate_out(inmate: Inmate) -> InmateOut:
         religion=inmate.religion,
         released_on=inmate.released_on,
         release_reason=inmate.release_reason,
+        detaining_authority=inmate.detaining_authority,
     )
 
 
 @router.post("/facilities", status_code=status.HTTP_201_CREATED, operation_id="registerFacility", tags=["facilities"])
 async def register_facility(body: FacilityIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> FacilityOut:
-    await handlers.register_facility(db, RegisterFacility(**body.model_dump()), actor=actor, clock=clock)
-    return FacilityOut(**body.model_dump(), population=0)
+    facility = await handlers.register_facility(db, RegisterFacility(**body.model_dump()), actor=actor, clock=clock)
+    return _facility_out(facility, population=0)
+
+
+def _facility_out(facility: Facility, *, population: int) -> FacilityOut:
+    return FacilityOut(
+        upt_code=facility.upt_code,
+        name=facility.name,
+        upt_type=facility.upt_type,
+        kanwil_code=facility.kanwil_code,
+        capacity=facility.capacity,
+        time_zone=facility.time_zone,
+        upt_class=facility.upt_class,
+        province=facility.province,
+        population=population,
+    )
 
 
 class KanwilOut(BaseModel):
@@ -89,15 +114,7 @@ async def get_facility(upt_code: str, db: DatabaseDep) -> FacilityOut:
         if facility is None:
             raise NotFound(id=f"UPT {upt_code} belum terdaftar.", en=f"UPT {upt_code} is not registered.")
         population = await repo.population(upt_code)
-    return FacilityOut(
-        upt_code=facility.upt_code,
-        name=facility.name,
-        upt_type=facility.upt_type,
-        kanwil_code=facility.kanwil_code,
-        capacity=facility.capacity,
-        time_zone=facility.time_zone,
-        population=population,
-    )
+    return _facility_out(facility, population=population)
 
 
 @router.post("/inmates", status_code=status.HTTP_201_CREATED, operation_id="admitInmate", tags=["inmates"])
@@ -170,6 +187,22 @@ async def record_verdict(inmate_id: str, body: VerdictIn, db: DatabaseDep, actor
     )
     inmate = await handlers.record_verdict(db, RecordVerdict(inmate_id=inmate_id, verdict=verdict), actor=actor, clock=clock)
     return _inmate_out(inmate)
+
+
+@router.post(
+    "/inmates/{inmate_id}/special-conditions",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="recordSpecialCondition",
+    tags=["inmates"],
+)
+async def record_special_condition(
+    inmate_id: str, body: SpecialConditionIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep
+) -> SpecialConditionOut:
+    """Korupsi: fine and restitution paid; terorisme: deradicalisation completed and the loyalty
+    pledge signed; any verdict with a fine-substitute term: the fine paid. Counted from `met_on`."""
+    cmd = RecordSpecialCondition(inmate_id=inmate_id, **body.model_dump())
+    c = await handlers.record_special_condition(db, cmd, actor=actor, clock=clock)
+    return SpecialConditionOut(inmate_id=c.inmate_id, condition=c.condition, met_on=c.met_on, evidence=c.evidence)
 
 
 @router.get("/inmates/{inmate_id}/remission", operation_id="checkRemission", tags=["remission"])

@@ -5,8 +5,8 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from pas_remission.domain.engine import SentenceKind
-from pas_remission.domain.facility import TimeZone, UptType
-from pas_remission.domain.inmate import ReleaseReason, Religion, TransferReason
+from pas_remission.domain.facility import TimeZone, UptClass, UptType
+from pas_remission.domain.inmate import DetainingAuthority, ReleaseReason, Religion, TransferReason
 from pas_shared.events.remission import UPT_CODE, CustodyStatus
 
 
@@ -21,6 +21,10 @@ class FacilityIn(Body):
     kanwil_code: str = Field(pattern=UPT_CODE, examples=["KW-DKI"])
     capacity: int = Field(ge=0, le=100_000)
     time_zone: TimeZone
+    upt_class: UptClass | None = Field(default=None, description="Kelas I, IIA, IIB or III.")
+    province: str = Field(
+        default="", max_length=64, description="One of the Kanwil's provinces; may be left out when the Kanwil covers one."
+    )
 
 
 class FacilityOut(FacilityIn):
@@ -34,6 +38,9 @@ class InmateIn(Body):
     birth_date: date
     admitted_on: date
     religion: Religion = Field(description="As recorded at first registration.")
+    detaining_authority: DetainingAuthority | None = Field(
+        default=None, description="Required for a detainee (tahanan): who holds them at this stage of the case."
+    )
 
 
 class InmateOut(BaseModel):
@@ -47,6 +54,25 @@ class InmateOut(BaseModel):
     religion: Religion
     released_on: date | None
     release_reason: ReleaseReason | None
+    detaining_authority: DetainingAuthority | None = None
+
+
+class SpecialConditionIn(Body):
+    condition: str = Field(
+        pattern=r"^[a-z_]{2,64}$",
+        examples=["fine_and_restitution_paid", "deradicalisation_completed", "loyalty_pledge_signed", "fine_paid"],
+        description="A special-crime condition of the inmate's crime (rule data), or fine_paid when the verdict has "
+        "a fine-substitute term.",
+    )
+    met_on: date
+    evidence: str = Field(min_length=3, max_length=300, description="The document proving it (receipt, certificate).")
+
+
+class SpecialConditionOut(BaseModel):
+    inmate_id: str
+    condition: str
+    met_on: date
+    evidence: str
 
 
 class ReleaseIn(Body):

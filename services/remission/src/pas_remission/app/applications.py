@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pas_remission.adapters.applications import ApplicationRepository, application_row
 from pas_remission.adapters.repository import FacilityRepository, InmateRepository, inmate_row
 from pas_remission.app.handlers import local_today
-from pas_remission.app.queries import Facts, case_for
+from pas_remission.app.queries import case_for, facts_of
 from pas_remission.domain.applications import (
     BEFORE_DECREE,
     ENDED,
@@ -47,7 +47,7 @@ async def _case(session: AsyncSession, inmate: Inmate, on: date, assume_conditio
     (narkotika sentences of 5 years or more need it before PB)."""
     repo = InmateRepository(session)
     i = inmate.inmate_id
-    facts = Facts(await repo.register_f_dates(i), await repo.grants(i), await repo.escapes(i), *await repo.conditions(i))
+    facts = await facts_of(repo, i)
     case = case_for(inmate, facts, on, assume_conditions_met)
     if await ApplicationRepository(session).asimilasi_completed(i):
         case = replace(case, asimilasi_served=True)

@@ -5,7 +5,7 @@ type II grant with nothing left to serve, the release)."""
 from datetime import date
 
 from pas_remission.adapters.repository import BatchRepository, InmateRepository
-from pas_remission.app.queries import Facts, case_for
+from pas_remission.app.queries import FactsIn, case_for
 from pas_remission.domain.batch import Batch, BatchStatus, Designation, Proposal, Transition
 from pas_remission.domain.engine import Engine, Occasion
 from pas_remission.domain.inmate import ReleaseReason
@@ -21,10 +21,7 @@ def _not_found(batch_id: str) -> NotFound:
 
 async def _propose(uow: UnitOfWork, batch: Batch, assume_conditions_met: bool) -> list[Proposal]:
     inmates = InmateRepository(uow.session)
-    register_f = await inmates.register_f_by_inmate(batch.scope)
-    grants = await inmates.grants_by_inmate(batch.scope)
-    escapes = await inmates.escapes_by_inmate(batch.scope)
-    conditions = await inmates.conditions_by_inmate(batch.scope)
+    facts_in = await FactsIn.load(inmates, batch.scope)
     engine = Engine(explain=False)  # outcome and reasons only; GET /inmates/{id}/remission explains one
     proposals = []
     held = await inmates.held_case_inputs(batch.scope)
@@ -34,15 +31,8 @@ async def _propose(uow: UnitOfWork, batch: Batch, assume_conditions_met: bool) -
         if inmate.verdict is None:  # a detainee: listed, with the reason, for a later susulan grant
             proposals.append(Proposal(inmate.inmate_id, inmate.upt_code, False, ("verdict-final",), None, None, None, True))
             continue
-        i = inmate.inmate_id
-        designated = batch.designations.get(i)
-        facts = Facts(
-            register_f.get(i, []),
-            grants.get(i, []),
-            escapes.get(i, []),
-            *conditions.get(i, (None, None)),
-            designation=designated.basis if designated else None,
-        )
+        designated = batch.designations.get(inmate.inmate_id)
+        facts = facts_in.of(inmate.inmate_id, designated.basis if designated else None)
         case = case_for(inmate, facts, batch.on, assume_conditions_met)
         r = engine.remission(case, occasion, batch.on, holiday=batch.holiday)
         proposals.append(

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from pas_remission.domain.assistance import AssistanceKind, RecipientType, Relationship
-from pas_remission.domain.facility import TimeZone, UptType
-from pas_remission.domain.inmate import ReleaseReason, Religion, TransferReason, Verdict
+from pas_remission.domain.facility import TimeZone, UptClass, UptType
+from pas_remission.domain.inmate import DetainingAuthority, ReleaseReason, Religion, TransferReason, Verdict
 from pas_shared.events.remission import CustodyStatus
 
 
@@ -17,6 +17,8 @@ class RegisterFacility:
     kanwil_code: str
     capacity: int
     time_zone: TimeZone
+    upt_class: UptClass | None = None
+    province: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,6 +29,15 @@ class AdmitInmate:
     birth_date: date
     admitted_on: date
     religion: Religion
+    detaining_authority: DetainingAuthority | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordSpecialCondition:
+    inmate_id: str
+    condition: str
+    met_on: date
+    evidence: str
 
 
 @dataclass(frozen=True, kw_only=True)

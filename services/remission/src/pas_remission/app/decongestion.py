@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from pas_remission.adapters.applications import ApplicationRepository
 from pas_remission.adapters.repository import InmateRepository
-from pas_remission.app.queries import Facts, case_for
+from pas_remission.app.queries import FactsIn, case_for
 from pas_remission.domain.engine import Engine, SentenceKind
 from pas_shared.clock import Clock
 from pas_shared.db import Database
@@ -46,10 +46,7 @@ async def decongestion(db: Database, *, scope: str, clock: Clock, assume_conditi
         inmates = InmateRepository(session)
         apps = ApplicationRepository(session)
         held = await inmates.held_in(scope)
-        register_f = await inmates.register_f_by_inmate(scope)
-        grants = await inmates.grants_by_inmate(scope)
-        escapes = await inmates.escapes_by_inmate(scope)
-        conditions = await inmates.conditions_by_inmate(scope)
+        facts_in = await FactsIn.load(inmates, scope)
         applied = await apps.inmates_with_release_right(upt_code=None, kanwil_code=None)
         asimilasi_done = await apps.inmates_with_completed_asimilasi()
         zones = await apps.zones()
@@ -63,7 +60,7 @@ async def decongestion(db: Database, *, scope: str, clock: Clock, assume_conditi
             continue
         i = inmate.inmate_id
         today = today_in[inmate.upt_code]
-        facts = Facts(register_f.get(i, []), grants.get(i, []), escapes.get(i, []), *conditions.get(i, (None, None)))
+        facts = facts_in.of(i)
         case = case_for(inmate, facts, today, assume_conditions_met)
         two_thirds = engine.fraction_date(case, 2, 3)
         if two_thirds is None or two_thirds > today:

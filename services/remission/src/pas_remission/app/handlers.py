@@ -12,9 +12,16 @@ from pas_remission.adapters.repository import (
     facility_row,
     inmate_row,
 )
-from pas_remission.app.commands import AdmitInmate, RecordVerdict, RegisterFacility, ReleaseInmate, TransferInmate
+from pas_remission.app.commands import (
+    AdmitInmate,
+    RecordSpecialCondition,
+    RecordVerdict,
+    RegisterFacility,
+    ReleaseInmate,
+    TransferInmate,
+)
 from pas_remission.domain.facility import Facility, facility_not_registered
-from pas_remission.domain.inmate import Inmate, Transfer, inmate_not_found
+from pas_remission.domain.inmate import Inmate, SpecialCondition, Transfer, inmate_not_found, special_crime_conditions
 from pas_remission.domain.occupancy import REGISTRATION_REASON, CapacityEntry
 from pas_remission.domain.reference import reference
 from pas_shared.clock import Clock
@@ -26,8 +33,7 @@ from pas_shared.ids import new_id
 
 async def register_facility(db: Database, cmd: RegisterFacility, *, actor: str, clock: Clock) -> Facility:
     """Registers the UPT and starts its capacity history: the capacity given, in force from its local today."""
-    facility = Facility(**asdict(cmd))
-    reference().check_facility(facility)
+    facility = reference().settle(Facility(**asdict(cmd)))
     async with UnitOfWork(db, actor=actor) as uow:
         repo = FacilityRepository(uow.session)
         if await repo.get(cmd.upt_code) is not None:
@@ -71,6 +77,7 @@ async def admit_inmate(db: Database, cmd: AdmitInmate, *, actor: str, clock: Clo
             admitted_on=cmd.admitted_on,
             religion=cmd.religion,
             today=local_today(clock, facility),
+            detaining_authority=cmd.detaining_authority,
         )
         await inmates.add(inmate)
         _publish(uow, inmate)
@@ -155,3 +162,30 @@ async def transfer_inmate(db: Database, cmd: TransferInmate, *, actor: str, cloc
         _publish(uow, inmate)
         uow.audit("inmate.transferred", "inmate", inmate.inmate_id, before=before, after=inmate_row(inmate))
     return inmate, transfer
+
+
+async def record_special_condition(db: Database, cmd: RecordSpecialCondition, *, actor: str, clock: Clock) -> SpecialCondition:
+    async with UnitOfWork(db, actor=actor) as uow:
+        inmates = InmateRepository(uow.session)
+        inmate = await inmates.get(cmd.inmate_id, for_update=True)
+        if inmate is None:
+            raise inmate_not_found(cmd.inmate_id)
+        if cmd.condition in await inmates.special_conditions(cmd.inmate_id):
+            raise Conflict(
+                id=f"Syarat {cmd.condition} sudah dicatat untuk WBP {cmd.inmate_id}.",
+                en=f"Condition {cmd.condition} is already recorded for inmate {cmd.inmate_id}.",
+            )
+        facility = await FacilityRepository(uow.session).get(inmate.upt_code)
+        assert facility is not None  # the register only admits into registered facilities
+        crime = inmate.verdict.crime if inmate.verdict else ""
+        condition = inmate.meet_condition(
+            cmd.condition,
+            met_on=cmd.met_on,
+            evidence=cmd.evidence,
+            applicable=special_crime_conditions(crime, cmd.met_on),
+            today=local_today(clock, facility),
+        )
+        await inmates.add_special_condition(condition, by=actor)
+        _publish(uow, inmate)
+        uow.audit("special-condition.recorded", "inmate", inmate.inmate_id, after=asdict(condition))
+    return condition

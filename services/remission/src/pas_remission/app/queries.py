@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from pas_remission.adapters.repository import InmateRepository
 from pas_remission.domain.engine import LONG_TERM_ILLNESS, AtLarge, Case, Engine, Grant, Occasion, RemissionResult
-from pas_remission.domain.inmate import CaseInputs, Inmate, inmate_not_found
+from pas_remission.domain.inmate import FINE_PAID, CaseInputs, Inmate, inmate_not_found
 from pas_shared.db import Database
 from pas_shared.errors import RuleViolation
 
@@ -25,12 +25,7 @@ async def remission_check(
                 id="Putusan belum dicatat; remisi dihitung setelah ada putusan.",
                 en="No verdict recorded yet; remission is computed once there is one.",
             )
-        facts = Facts(
-            await repo.register_f_dates(inmate_id),
-            await repo.grants(inmate_id),
-            await repo.escapes(inmate_id),
-            *await repo.conditions(inmate_id),
-        )
+        facts = await facts_of(repo, inmate_id)
     return Engine().remission(case_for(inmate, facts, on, assume_conditions_met), occasion, on, holiday=holiday)
 
 
@@ -44,6 +39,50 @@ class Facts:
     programme_grade: str | None = None  # latest grade from rehabilitation; "baik" proves good conduct
     risk_reduced: bool | None = None  # latest risk assessment went down
     designation: str | None = None  # a batch's designation: a Remisi Tambahan basis or long-term-illness
+    special: dict[str, date] = field(default_factory=dict)  # special-crime conditions and fine_paid, by the day met
+
+
+async def facts_of(repo: InmateRepository, inmate_id: str) -> Facts:
+    """Everything the service knows of one inmate beyond the register."""
+    return Facts(
+        await repo.register_f_dates(inmate_id),
+        await repo.grants(inmate_id),
+        await repo.escapes(inmate_id),
+        *await repo.conditions(inmate_id),
+        special=await repo.special_conditions(inmate_id),
+    )
+
+
+@dataclass(frozen=True)
+class FactsIn:
+    """The same for every inmate held in a scope, read in one query per kind of fact."""
+
+    register_f: dict[str, list[date]]
+    grants: dict[str, list[Grant]]
+    escapes: dict[str, list[tuple[date, date | None]]]
+    conditions: dict[str, tuple[str | None, bool | None]]
+    special: dict[str, dict[str, date]]
+
+    @classmethod
+    async def load(cls, repo: InmateRepository, scope: str) -> "FactsIn":
+        return cls(
+            await repo.register_f_by_inmate(scope),
+            await repo.grants_by_inmate(scope),
+            await repo.escapes_by_inmate(scope),
+            await repo.conditions_by_inmate(scope),
+            await repo.special_conditions_by_inmate(scope),
+        )
+
+    def of(self, inmate_id: str, designation: str | None = None) -> Facts:
+        i = inmate_id
+        return Facts(
+            self.register_f.get(i, []),
+            self.grants.get(i, []),
+            self.escapes.get(i, []),
+            *self.conditions.get(i, (None, None)),
+            designation=designation,
+            special=self.special.get(i, {}),
+        )
 
 
 def case_for(inmate: Inmate | CaseInputs, facts: Facts, on: date, assume_conditions_met: bool) -> Case:
@@ -69,6 +108,8 @@ def case_for(inmate: Inmate | CaseInputs, facts: Facts, on: date, assume_conditi
         programme_active=facts.programme_grade == "baik" if facts.programme_grade is not None else assume_conditions_met,
         risk_reduced=facts.risk_reduced if facts.risk_reduced is not None else assume_conditions_met,
         grants=tuple(facts.grants),
+        conditions_met=frozenset(c for c, met_on in facts.special.items() if met_on <= on and c != FINE_PAID),
+        fine_paid=FINE_PAID in facts.special and facts.special[FINE_PAID] <= on,
         birth_date=inmate.birth_date,
         long_term_illness=facts.designation == LONG_TERM_ILLNESS,
         tambahan_basis=facts.designation if facts.designation != LONG_TERM_ILLNESS else None,

@@ -16,6 +16,15 @@ class UptType(StrEnum):
     BAPAS = "Bapas"
 
 
+class UptClass(StrEnum):
+    """Kelas of a Lapas, Rutan, LPKA or Bapas (domain.md §3.1)."""
+
+    I = "I"  # noqa: E741 (the class is called I)
+    IIA = "IIA"
+    IIB = "IIB"
+    III = "III"
+
+
 class TimeZone(StrEnum):
     """Indonesia's three zones; legal cut-offs (e.g. a remission date) are local to the UPT."""
 
@@ -32,6 +41,8 @@ class Facility:
     kanwil_code: str
     capacity: int
     time_zone: TimeZone
+    upt_class: UptClass | None = None  # not known for facilities registered before it was recorded
+    province: str = ""  # one of its Kanwil's provinces (reference data)
 
     def __post_init__(self) -> None:
         if self.capacity < 0:

@@ -12,7 +12,14 @@ from pas_remission.domain.engine import SentenceKind
 from pas_remission.domain.facility import Facility, UptType
 from pas_remission.domain.rules import default_rules
 from pas_shared.errors import Conflict, NotFound, RuleViolation
-from pas_shared.events.remission import CustodyStatus, InmateAdmitted, InmateReleased, InmateSentenced, InmateTransferred
+from pas_shared.events.remission import (
+    CustodyStatus,
+    InmateAdmitted,
+    InmateReleased,
+    InmateSentenced,
+    InmateTransferred,
+    SpecialConditionRecorded,
+)
 
 # UU 11/2012 (SPPA) Pasal 1 angka 3: a child in conflict with the law is under 18 years old
 # (rule data "child-age"; the version in force when the current law began applies to everyone).
@@ -65,6 +72,42 @@ class Verdict:
     sentence: Span
     fine_substitute: Span = NO_TIME  # kurungan pengganti denda
     crime: str = "umum"
+
+
+FINE_PAID = "fine_paid"  # the fine is paid: no kurungan pengganti denda to serve
+
+
+@dataclass(frozen=True)
+class SpecialCondition:
+    """A condition the law ties to remission and integration rights, met on a date and proved by
+    a document: a special-crime condition (korupsi: fine and restitution paid; terorisme:
+    deradicalisation completed, loyalty pledge signed) or the fine paid."""
+
+    inmate_id: str
+    condition: str
+    met_on: date
+    evidence: str
+
+
+def special_crime_conditions(crime: str, on: date) -> set[str]:
+    """The conditions the eligibility rules in force on `on` set for a crime (none for most)."""
+    try:
+        rule = default_rules().in_force("remisi-eligibility", on)
+    except LookupError:
+        return set()
+    return set(rule.values["special_crime_conditions"].get(crime, []))
+
+
+class DetainingAuthority(StrEnum):
+    """Who holds a detainee (tahanan) at the current stage of the case: it decides whose order
+    extends or ends the detention. The register's codes A I to A V follow this order [unconfirmed
+    mapping, domain.md §3.4]."""
+
+    PENYIDIK = "penyidik"  # investigator: Polri, KPK, BNN, PPNS (A I)
+    PENUNTUT_UMUM = "penuntut-umum"  # prosecutor (A II)
+    PENGADILAN_NEGERI = "pengadilan-negeri"  # first-instance court (A III)
+    PENGADILAN_TINGGI = "pengadilan-tinggi"  # appeal court (A IV)
+    MAHKAMAH_AGUNG = "mahkamah-agung"  # cassation (A V)
 
 
 class ReleaseReason(StrEnum):
@@ -140,6 +183,7 @@ class Inmate:
     verdict: Verdict | None = None
     released_on: date | None = None
     release_reason: ReleaseReason | None = None
+    detaining_authority: DetainingAuthority | None = None  # for a detainee (tahanan)
     events: list[BaseModel] = field(default_factory=list, compare=False, repr=False)
 
     @property
@@ -164,7 +208,15 @@ class Inmate:
         admitted_on: date,
         religion: Religion,
         today: date,
+        detaining_authority: DetainingAuthority | None = None,
     ) -> "Inmate":
+        if custody_status is CustodyStatus.TAHANAN and detaining_authority is None:
+            raise RuleViolation(
+                "detaining_authority",
+                "required-for-detainee",
+                id="Tahanan harus dicatat dengan instansi yang menahan (penyidik, penuntut umum, pengadilan).",
+                en="A detainee is recorded with the detaining authority (investigator, prosecutor, court).",
+            )
         if admitted_on > today:
             raise RuleViolation(
                 "admitted_on",
@@ -180,6 +232,7 @@ class Inmate:
                 en="The birth date must be before the admission date.",
             )
         inmate = cls(inmate_id, register_number, upt_code, kanwil_code, custody_status, birth_date, admitted_on, religion)
+        inmate.detaining_authority = detaining_authority
         inmate.events.append(
             InmateAdmitted(
                 inmate_id=inmate_id,
@@ -191,6 +244,42 @@ class Inmate:
             )
         )
         return inmate
+
+    def meet_condition(
+        self, condition: str, *, met_on: date, evidence: str, applicable: set[str], today: date
+    ) -> SpecialCondition:
+        """Record that a condition is met. `applicable`: the special-crime conditions the rules
+        in force set for this inmate's crime."""
+        if self.released_on is not None:
+            raise Conflict(id=f"WBP {self.inmate_id} sudah bebas.", en=f"Inmate {self.inmate_id} has been released.")
+        if self.verdict is None:
+            raise RuleViolation(
+                "inmate_id",
+                "verdict-recorded",
+                id="Putusan belum dicatat; syarat khusus mengikuti jenis tindak pidana dalam putusan.",
+                en="No verdict recorded yet; special conditions follow the crime in the verdict.",
+            )
+        allowed = set(applicable)
+        if self.verdict.fine_substitute != NO_TIME:
+            allowed.add(FINE_PAID)
+        if condition not in allowed:
+            raise RuleViolation(
+                "condition",
+                "condition-applies",
+                id=f"Syarat '{condition}' tidak berlaku untuk WBP ini; yang berlaku: {', '.join(sorted(allowed)) or '-'}.",
+                en=f"Condition '{condition}' does not apply to this inmate; applicable: {', '.join(sorted(allowed)) or '-'}.",
+            )
+        if met_on > today or met_on < self.admitted_on:
+            raise RuleViolation(
+                "met_on",
+                "between-admission-and-today",
+                id="Tanggal terpenuhi harus antara tanggal masuk dan hari ini.",
+                en="The date it was met must lie between admission and today.",
+            )
+        self.events.append(
+            SpecialConditionRecorded(inmate_id=self.inmate_id, upt_code=self.upt_code, condition=condition, met_on=met_on)
+        )
+        return SpecialCondition(self.inmate_id, condition, met_on, evidence)
 
     def record_verdict(self, verdict: Verdict, *, today: date) -> None:
         """The final verdict: the inmate becomes a narapidana and the sentence starts counting
@@ -220,6 +309,7 @@ class Inmate:
             )
         self.verdict = verdict
         self.custody_status = CustodyStatus.NARAPIDANA
+        self.detaining_authority = None  # a convict serves the sentence; no authority detains them
         expiration = add_span(self.admitted_on, verdict.sentence) if verdict.sentence_kind is SentenceKind.TERM else None
         self.events.append(
             InmateSentenced(

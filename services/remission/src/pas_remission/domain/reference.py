@@ -6,7 +6,7 @@ thirty-fourth region or a UPT whose legal dates are an hour off.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -30,6 +30,29 @@ class Reference:
     status: str
     kanwil: dict[str, Kanwil]
     upts: list[dict[str, Any]]
+
+    def settle(self, facility: Facility) -> Facility:
+        """The facility checked against the reference data, its province filled in when its
+        Kanwil covers one province only (30 of the 33)."""
+        self.check_facility(facility)
+        kanwil = self.kanwil[facility.kanwil_code]
+        if facility.province:
+            if facility.province not in kanwil.provinces:
+                raise RuleViolation(
+                    "province",
+                    "province-of-kanwil",
+                    id=f"Provinsi {facility.province} tidak termasuk {kanwil.name} ({', '.join(kanwil.provinces)}).",
+                    en=f"{facility.province} is not a province of {kanwil.name} ({', '.join(kanwil.provinces)}).",
+                )
+            return facility
+        if len(kanwil.provinces) > 1:
+            raise RuleViolation(
+                "province",
+                "province-required",
+                id=f"{kanwil.name} mencakup beberapa provinsi ({', '.join(kanwil.provinces)}); sebutkan provinsinya.",
+                en=f"{kanwil.name} covers several provinces ({', '.join(kanwil.provinces)}); name the province.",
+            )
+        return replace(facility, province=kanwil.provinces[0])
 
     def check_facility(self, facility: Facility) -> None:
         kanwil = self.kanwil.get(facility.kanwil_code)
