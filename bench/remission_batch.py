@@ -240,7 +240,9 @@ async def load_register(opts: argparse.Namespace, dsn: str) -> dict[str, Any]:
     conn = await asyncpg.connect(dsn)
     try:
         t0 = time.perf_counter()
-        await conn.copy_records_to_table("facilities", records=facilities)
+        await conn.copy_records_to_table(
+            "facilities", records=facilities, columns=["upt_code", "name", "upt_type", "kanwil_code", "capacity", "time_zone"]
+        )
         columns = [
             "inmate_id", "register_number", "upt_code", "kanwil_code", "custody_status", "birth_date", "admitted_on",
             "released_on", "release_reason", "is_child", "religion", "verdict_final_on", "sentence_kind", "sentence_years",

@@ -41,7 +41,7 @@ from pas_remission.domain.inmate import (
     is_child_on,
 )
 from pas_remission.domain.occupancy import CapacityEntry
-from pas_shared.db import bulk_insert, utcnow
+from pas_shared.db import bulk_insert, fetch_rows, utcnow
 from pas_shared.events.remission import CustodyStatus
 
 
@@ -114,7 +114,9 @@ class InmateRepository:
         )
         out = []
         no_fine = Span()
-        for inmate_id, upt, admitted, born, religion, final_on, kind, y, m, d, fm, fd, crime in await self.session.execute(query):
+        for inmate_id, upt, admitted, born, religion, final_on, kind, y, m, d, fm, fd, crime in await fetch_rows(
+            self.session, query
+        ):
             verdict = None
             if final_on is not None:
                 fine = Span(0, fm, fd) if fm or fd else no_fine
@@ -142,7 +144,7 @@ class InmateRepository:
             .order_by(g.c.granted_on)
         )
         out: dict[str, list[Grant]] = {}
-        for inmate_id, occasion, granted_on, months, days in await self.session.execute(query):
+        for inmate_id, occasion, granted_on, months, days in await fetch_rows(self.session, query):
             grant = Grant(_OCCASIONS[occasion.partition(":")[0]], granted_on, Span(0, months, days))
             out.setdefault(inmate_id, []).append(grant)
         return out
@@ -433,7 +435,7 @@ class BatchRepository:
             .where(p.c.batch_id == batch_id, p.c.eligible.is_(True), inmates.c.released_on.is_(None))
             .order_by(p.c.inmate_id)
         )
-        return [Grantable(*row) for row in await self.session.execute(query)]
+        return [Grantable(*row) for row in await fetch_rows(self.session, query)]
 
     async def add_grants(self, rows: list[dict[str, Any]]) -> None:
         await bulk_insert(self.session, remission_grants, rows)
