@@ -182,9 +182,9 @@ def upgrade() -> None:
         sa.Column("deposited_on", sa.Date, nullable=False),
         sa.Column("amount_rupiah", sa.BigInteger, nullable=False),
         sa.Column("ntpn", sa.String(32), nullable=False),
+        sa.UniqueConstraint("ntpn", name="uq_pnbp_deposits_ntpn"),  # inline: SQLite cannot add one later
     )
     op.create_index("ix_pnbp_deposits_upt_code", "pnbp_deposits", ["upt_code"])
-    op.create_unique_constraint("uq_pnbp_deposits_ntpn", "pnbp_deposits", ["ntpn"])
     op.create_table(
         "premi_payments",
         sa.Column("payment_id", sa.String(36), primary_key=True),
