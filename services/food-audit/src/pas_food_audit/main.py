@@ -4,10 +4,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from pas_food_audit.adapters.tables import platform, roster
+from pas_food_audit.adapters.tables import facilities, platform, roster
 from pas_food_audit.api import contracts, deliveries, inspections, kitchens, menus
-from pas_food_audit.app.facilities import facilities_subscription
 from pas_food_audit.settings import Settings
+from pas_shared.directory import directory_subscription
 from pas_shared.roster import roster_router, roster_subscription
 from pas_shared.service import ServiceSpec, create_app
 
@@ -33,7 +33,7 @@ def create(settings: Settings | None = None) -> FastAPI:
             ],
             subscriptions=[
                 roster_subscription(settings.service_name, roster),
-                facilities_subscription(settings.service_name),
+                directory_subscription(settings.service_name, facilities),
             ],
         )
     )

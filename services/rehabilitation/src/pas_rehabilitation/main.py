@@ -4,15 +4,15 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from pas_rehabilitation.adapters.tables import platform, roster
+from pas_rehabilitation.adapters.tables import facilities, platform, roster
 from pas_rehabilitation.api.facilities import router as facilities_router
 from pas_rehabilitation.api.money import router as money_router
 from pas_rehabilitation.api.permits import router as permits_router
 from pas_rehabilitation.api.products import router as products_router
 from pas_rehabilitation.api.programmes import router as programmes_router
 from pas_rehabilitation.api.routes import router
-from pas_rehabilitation.app.facilities import facility_registry
 from pas_rehabilitation.settings import Settings
+from pas_shared.directory import directory_subscription
 from pas_shared.roster import roster_router, roster_subscription
 from pas_shared.service import ServiceSpec, create_app
 
@@ -37,6 +37,9 @@ def create(settings: Settings | None = None) -> FastAPI:
                 money_router,
                 facilities_router,
             ],
-            subscriptions=[roster_subscription(settings.service_name, roster), facility_registry],
+            subscriptions=[
+                roster_subscription(settings.service_name, roster),
+                directory_subscription(settings.service_name, facilities),
+            ],
         )
     )

@@ -4,11 +4,11 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from pas_security.adapters.tables import platform, roster
+from pas_security.adapters.tables import facilities, platform, roster
 from pas_security.api import incidents, sop_audits
 from pas_security.api.routes import router
-from pas_security.app.facilities import facility_directory
 from pas_security.settings import Settings
+from pas_shared.directory import directory_subscription
 from pas_shared.roster import roster_router, roster_subscription
 from pas_shared.service import ServiceSpec, create_app
 
@@ -25,6 +25,9 @@ def create(settings: Settings | None = None) -> FastAPI:
             root=SERVICE_ROOT,
             tables=platform,
             routers=[roster_router(roster), router, incidents.router, sop_audits.router],
-            subscriptions=[roster_subscription(settings.service_name, roster), facility_directory],
+            subscriptions=[
+                roster_subscription(settings.service_name, roster),
+                directory_subscription(settings.service_name, facilities),
+            ],
         )
     )

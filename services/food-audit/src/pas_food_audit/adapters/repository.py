@@ -12,7 +12,6 @@ from pas_food_audit.adapters.tables import (
     certificates,
     contracts,
     deliveries,
-    facilities,
     findings,
     inspections,
     kitchen_assessments,
@@ -37,7 +36,6 @@ from pas_food_audit.domain.inspections import (
 )
 from pas_food_audit.domain.kitchens import Certificate, CertificateStage, ConditionAssessment, Kitchen
 from pas_food_audit.domain.menus import MenuCycle, ServedMenu, energy_checks
-from pas_food_audit.domain.upt import Upt
 from pas_shared.api import Page, Scope
 from pas_shared.db import utcnow
 
@@ -89,16 +87,6 @@ async def _page(session: AsyncSession, table: Table, where: list[Any], order: li
 
 def _visible(row: Any, scope: Scope) -> bool:
     return row is not None and scope.allows(upt_code=row["upt_code"], kanwil_code=row["kanwil_code"])
-
-
-class FacilityRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, upt_code: str) -> Upt | None:
-        f = facilities
-        row = (await self.session.execute(select(f).where(f.c.upt_code == upt_code))).mappings().first()
-        return None if row is None else Upt(row["upt_code"], row["name"], row["kanwil_code"], row["time_zone"])
 
 
 class VendorRepository:

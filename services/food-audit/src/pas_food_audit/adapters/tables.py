@@ -1,6 +1,7 @@
 from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, Float, Integer, String, Table, UniqueConstraint
 
 from pas_shared.db import UTCDateTime, define_platform_tables, new_metadata
+from pas_shared.directory import define_directory_table
 from pas_shared.roster import define_roster_tables
 
 metadata = new_metadata()
@@ -8,14 +9,7 @@ platform = define_platform_tables(metadata)
 roster = define_roster_tables(metadata)
 
 # The UPTs, from remission's facility events (Kanwil and time zone of each).
-facilities = Table(
-    "facilities",
-    metadata,
-    Column("upt_code", String(32), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("kanwil_code", String(32), nullable=False),
-    Column("time_zone", String(32), nullable=False),
-)
+facilities = define_directory_table(metadata)
 
 vendors = Table(
     "vendors",

@@ -4,7 +4,7 @@ and audit in one unit of work), read and list them in the caller's scope."""
 from datetime import date
 
 from pas_food_audit.adapters.repository import ContractRepository, Filter, VendorRepository, contract_row, vendor_row
-from pas_food_audit.app.facilities import require_upt
+from pas_food_audit.adapters.tables import facilities
 from pas_food_audit.domain.contracts import (
     Contract,
     PenaltyClause,
@@ -15,6 +15,7 @@ from pas_food_audit.domain.contracts import (
 )
 from pas_shared.api import Page, Scope
 from pas_shared.db import Database, UnitOfWork
+from pas_shared.directory import require_upt
 from pas_shared.errors import Conflict, RuleViolation
 from pas_shared.ids import new_id
 
@@ -23,7 +24,7 @@ async def register_vendor(
     db: Database, *, name: str, npwp: str | None, address: str, upt_code: str, scope: Scope, actor: str
 ) -> Vendor:
     async with UnitOfWork(db, actor=actor) as uow:
-        upt = await require_upt(uow.session, upt_code, scope=scope)
+        upt = await require_upt(uow.session, facilities, upt_code, scope=scope)
         repo = VendorRepository(uow.session)
         if await repo.name_taken(upt.upt_code, name):
             raise Conflict(

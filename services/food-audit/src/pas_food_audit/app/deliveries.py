@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from pas_food_audit.adapters.repository import ContractRepository, DeliveryRepository, Filter, delivery_row
-from pas_food_audit.app.facilities import local_today, require_upt
+from pas_food_audit.adapters.tables import facilities
 from pas_food_audit.domain.deliveries import Delivery
 from pas_shared.api import Page, Scope
 from pas_shared.clock import Clock
 from pas_shared.db import Database, UnitOfWork
+from pas_shared.directory import require_upt
 from pas_shared.errors import Conflict, NotFound, RuleViolation
 from pas_shared.ids import new_id
 
@@ -38,7 +39,7 @@ async def record_delivery(
                 id=f"Kontrak {contract_id} tidak terdaftar.",
                 en=f"Contract {contract_id} is not registered.",
             )
-        upt = await require_upt(uow.session, contract.upt_code)
+        upt = await require_upt(uow.session, facilities, contract.upt_code)
         repo = DeliveryRepository(uow.session)
         delivery = Delivery.record(
             delivery_id=new_id(),
@@ -50,7 +51,7 @@ async def record_delivery(
             rejected_rations=rejected_rations,
             rejection_reason=rejection_reason,
             notes=notes,
-            today=local_today(clock, upt),
+            today=upt.today(clock),
         )
         if await repo.recorded(contract_id, delivered_on):
             raise Conflict(

@@ -12,12 +12,13 @@ from pas_food_audit.adapters.repository import (
     finding_row,
     inspection_row,
 )
-from pas_food_audit.app.facilities import local_today, require_upt
+from pas_food_audit.adapters.tables import facilities
 from pas_food_audit.domain.inspections import Finding, Inspection, InspectionKind, Score, inspection_not_found
 from pas_food_audit.domain.kitchens import kitchen_not_found
 from pas_shared.api import Page, Scope
 from pas_shared.clock import Clock
 from pas_shared.db import Database, UnitOfWork
+from pas_shared.directory import require_upt
 from pas_shared.ids import new_id
 
 
@@ -51,7 +52,7 @@ async def complete_inspection(
         inspection = await repo.get(inspection_id, scope, for_update=True)
         if inspection is None:
             raise inspection_not_found(inspection_id)
-        upt = await require_upt(uow.session, inspection.kitchen.upt_code)
+        upt = await require_upt(uow.session, facilities, inspection.kitchen.upt_code)
         findings = FindingRepository(uow.session)
         unresolved = await findings.unresolved(inspection.kitchen.kitchen_id)
         opened, closed = inspection.complete(
@@ -61,7 +62,7 @@ async def complete_inspection(
             scores=scores,
             open_findings=unresolved,
             new_ids=[new_id() for _ in range(len(scores))],
-            today=local_today(clock, upt),
+            today=upt.today(clock),
             by=actor,
         )
         await repo.save(inspection)
@@ -122,8 +123,8 @@ async def escalate_overdue_findings(db: Database, scope: Scope, *, actor: str, c
         bound = clock().date() + timedelta(days=1)
         escalated = []
         for f in await repo.open_due_before(bound, scope):
-            upt = await require_upt(uow.session, f.kitchen.upt_code)
-            if f.escalate_if_overdue(local_today(clock, upt)):
+            upt = await require_upt(uow.session, facilities, f.kitchen.upt_code)
+            if f.escalate_if_overdue(upt.today(clock)):
                 escalated.append(f)
                 uow.emit_recorded(f.events, subject=f.finding_id, uptcode=f.kitchen.upt_code, kanwilcode=f.kitchen.kanwil_code)
                 uow.audit("finding.escalated", "finding", f.finding_id, after=finding_row(f))

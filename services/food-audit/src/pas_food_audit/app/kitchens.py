@@ -11,7 +11,7 @@ from pas_food_audit.adapters.repository import (
     certificate_row,
     kitchen_row,
 )
-from pas_food_audit.app.facilities import local_today, require_upt
+from pas_food_audit.adapters.tables import facilities
 from pas_food_audit.domain.kitchens import (
     SLHS_RULE,
     Certificate,
@@ -24,13 +24,14 @@ from pas_food_audit.domain.rules import food_rules
 from pas_shared.api import Page, Scope
 from pas_shared.clock import Clock
 from pas_shared.db import Database, UnitOfWork
+from pas_shared.directory import require_upt
 from pas_shared.errors import Conflict
 from pas_shared.ids import new_id
 
 
 async def register_kitchen(db: Database, *, upt_code: str, name: str, scope: Scope, actor: str) -> Kitchen:
     async with UnitOfWork(db, actor=actor) as uow:
-        upt = await require_upt(uow.session, upt_code, scope=scope)
+        upt = await require_upt(uow.session, facilities, upt_code, scope=scope)
         repo = KitchenRepository(uow.session)
         if await repo.name_taken(upt_code, name):
             raise Conflict(
@@ -74,14 +75,14 @@ async def assess_kitchen(
         kitchen = await repo.get(kitchen_id, scope)
         if kitchen is None:
             raise kitchen_not_found(kitchen_id)
-        upt = await require_upt(uow.session, kitchen.upt_code)
+        upt = await require_upt(uow.session, facilities, kitchen.upt_code)
         assessment = ConditionAssessment.assess(
             assessment_id=new_id(),
             kitchen_id=kitchen_id,
             assessed_on=assessed_on,
             assessor=assessor,
             ratings=ratings,
-            today=local_today(clock, upt),
+            today=upt.today(clock),
         )
         await repo.add_assessment(assessment, by=actor)
         uow.audit("kitchen.assessed", "kitchen", kitchen_id, after=assessment_row(assessment))
@@ -104,7 +105,7 @@ async def record_certificate(
         kitchen = await KitchenRepository(uow.session).get(kitchen_id, scope)
         if kitchen is None:
             raise kitchen_not_found(kitchen_id)
-        upt = await require_upt(uow.session, kitchen.upt_code)
+        upt = await require_upt(uow.session, facilities, kitchen.upt_code)
         certificate = Certificate.record(
             certificate_id=new_id(),
             kitchen=kitchen,
@@ -112,7 +113,7 @@ async def record_certificate(
             number=number,
             issued_on=issued_on,
             expires_on=expires_on,
-            today=local_today(clock, upt),
+            today=upt.today(clock),
         )
         repo = CertificateRepository(uow.session)
         if await repo.number_taken(kitchen_id, number):
@@ -137,7 +138,7 @@ async def current_certificates(
         found = await CertificateRepository(session).current(f, scope)
         out = []
         for c in found:
-            today = local_today(clock, await require_upt(session, c.kitchen.upt_code))
+            today = (await require_upt(session, facilities, c.kitchen.upt_code)).today(clock)
             left = (c.expires_on - today).days
             if within_days is None or left <= within_days:
                 out.append((c, c.stage(today), left))
@@ -154,7 +155,7 @@ async def warn_expiring_certificates(
         horizon = _warning_horizon(clock().date() + timedelta(days=1))
         warned = []
         for c in await repo.current(Filter(), scope, expiring_by=horizon, for_update=True):
-            today = local_today(clock, await require_upt(uow.session, c.kitchen.upt_code))
+            today = (await require_upt(uow.session, facilities, c.kitchen.upt_code)).today(clock)
             if c.warn(today):
                 await repo.save_warned(c)
                 uow.emit_recorded(

@@ -4,11 +4,12 @@ and the energy standard), read and list them in the caller's scope."""
 from datetime import date
 
 from pas_food_audit.adapters.repository import Filter, MenuRepository
-from pas_food_audit.app.facilities import local_today, require_upt
+from pas_food_audit.adapters.tables import facilities
 from pas_food_audit.domain.menus import MenuCycle, ServedMenu, cycle_not_found
 from pas_shared.api import Page, Scope
 from pas_shared.clock import Clock
 from pas_shared.db import Database, UnitOfWork
+from pas_shared.directory import require_upt
 from pas_shared.errors import Conflict, RuleViolation
 from pas_shared.ids import new_id
 
@@ -23,7 +24,7 @@ async def adopt_cycle(
     actor: str,
 ) -> MenuCycle:
     async with UnitOfWork(db, actor=actor) as uow:
-        upt = await require_upt(uow.session, upt_code, scope=scope)
+        upt = await require_upt(uow.session, facilities, upt_code, scope=scope)
         cycle = MenuCycle.adopt(
             cycle_id=new_id(), upt_code=upt.upt_code, kanwil_code=upt.kanwil_code, effective_from=effective_from, days=days
         )
@@ -72,7 +73,7 @@ async def record_served(
     clock: Clock,
 ) -> ServedMenu:
     async with UnitOfWork(db, actor=actor) as uow:
-        upt = await require_upt(uow.session, upt_code, scope=scope)
+        upt = await require_upt(uow.session, facilities, upt_code, scope=scope)
         repo = MenuRepository(uow.session)
         cycle = await repo.cycle_in_force(upt_code, served_on, scope)
         if cycle is None:
@@ -88,7 +89,7 @@ async def record_served(
             served_on=served_on,
             cycle_day_served=cycle_day,
             kcal=kcal,
-            today=local_today(clock, upt),
+            today=upt.today(clock),
         )
         if await repo.served_on(upt_code, served_on):
             raise Conflict(

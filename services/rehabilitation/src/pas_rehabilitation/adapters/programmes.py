@@ -1,4 +1,4 @@
-"""Programmes, their sessions and attendance; the UPTs from remission's facility events."""
+"""Programmes, their sessions and attendance."""
 
 from typing import Any
 
@@ -7,29 +7,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pas_rehabilitation.adapters.scoping import within
-from pas_rehabilitation.adapters.tables import attendance, enrolments, facilities, programme_sessions, programmes
-from pas_rehabilitation.domain.facility import Facility
+from pas_rehabilitation.adapters.tables import attendance, enrolments, programme_sessions, programmes
 from pas_rehabilitation.domain.programme import ACTIVE, Programme, ProgrammeKind, Session, session_taken
 from pas_shared.api import Scope
-
-
-class FacilityRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, upt_code: str, *, for_update: bool = False) -> Facility | None:
-        """`for_update`: lock the UPT's row, so the UPT's money (balances) changes one request at a time."""
-        query = select(facilities).where(facilities.c.upt_code == upt_code)
-        if for_update:
-            query = query.with_for_update()
-        row = (await self.session.execute(query)).mappings().first()
-        return (
-            None if row is None else Facility(row["upt_code"], row["name"], row["upt_type"], row["kanwil_code"], row["time_zone"])
-        )
-
-    async def all(self) -> dict[str, Facility]:
-        rows = (await self.session.execute(select(facilities))).mappings()
-        return {r["upt_code"]: Facility(r["upt_code"], r["name"], r["upt_type"], r["kanwil_code"], r["time_zone"]) for r in rows}
 
 
 class ProgrammeRepository:

@@ -1,6 +1,7 @@
 from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, Index, Integer, String, Table, Text
 
 from pas_shared.db import UTCDateTime, define_platform_tables, new_metadata
+from pas_shared.directory import define_directory_table
 from pas_shared.roster import define_roster_tables
 
 metadata = new_metadata()
@@ -8,15 +9,7 @@ platform = define_platform_tables(metadata)
 roster = define_roster_tables(metadata)
 
 # The UPTs, from remission's facility events (Kanwil, type and time zone of each).
-facilities = Table(
-    "facilities",
-    metadata,
-    Column("upt_code", String(32), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("upt_type", String(32), nullable=False),
-    Column("kanwil_code", String(32), nullable=False, index=True),
-    Column("time_zone", String(40), nullable=False),
-)
+facilities = define_directory_table(metadata)
 
 programmes = Table(
     "programmes",

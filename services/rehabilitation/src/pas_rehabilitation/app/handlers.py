@@ -7,14 +7,14 @@ from pas_rehabilitation.adapters.repository import (
     assessment_row,
     enrolment_row,
 )
-from pas_rehabilitation.adapters.tables import roster
+from pas_rehabilitation.adapters.tables import facilities, roster
 from pas_rehabilitation.app.commands import AssessRisk, EnrolInProgramme, GradeEnrolment
-from pas_rehabilitation.app.facilities import require_facility
 from pas_rehabilitation.domain.programme import Enrolment, enrolment_not_found, programme_not_found
 from pas_rehabilitation.domain.risk import Assessment
 from pas_shared.api import Scope
 from pas_shared.clock import Clock, latest_local_today
 from pas_shared.db import Database, UnitOfWork
+from pas_shared.directory import require_upt
 from pas_shared.ids import new_id
 from pas_shared.roster import RosterEntry, require_on_roster
 
@@ -26,7 +26,7 @@ async def enrol_in_programme(db: Database, cmd: EnrolInProgramme, *, scope: Scop
         if programme is None:
             raise programme_not_found(cmd.programme_id)
         entry = await require_on_roster(uow.session, roster, cmd.inmate_id, programme.upt_code)
-        facility = await require_facility(uow.session, programme.upt_code)
+        facility = await require_upt(uow.session, facilities, programme.upt_code)
         enrolments = EnrolmentRepository(uow.session)
         active = await enrolments.of_programme(programme.programme_id, active_only=True)
         enrolment = Enrolment.enrol(

@@ -6,14 +6,13 @@ from datetime import date
 
 from pas_rehabilitation.adapters.money import MoneyRepository, SplitRepository, sale_row
 from pas_rehabilitation.adapters.products import ProductionRepository, ProductRepository
-from pas_rehabilitation.adapters.programmes import FacilityRepository
-from pas_rehabilitation.adapters.tables import roster
-from pas_rehabilitation.app.facilities import require_facility
+from pas_rehabilitation.adapters.tables import facilities, roster
 from pas_rehabilitation.domain.money import Balance, PnbpDeposit, PremiLine, PremiPayment, Sale, Split, default_split
 from pas_rehabilitation.domain.product import BuyerType, SaleChannel, product_not_found
 from pas_shared.api import Scope
 from pas_shared.clock import Clock
 from pas_shared.db import Database, UnitOfWork
+from pas_shared.directory import all_upts, require_upt
 from pas_shared.errors import RuleViolation
 from pas_shared.ids import new_id
 from pas_shared.roster import require_on_roster
@@ -21,7 +20,7 @@ from pas_shared.roster import require_on_roster
 
 async def split_in_force(db: Database, upt_code: str, on: date, *, scope: Scope) -> Split:
     async with db.sessions() as session:
-        await require_facility(session, upt_code, scope=scope)
+        await require_upt(session, facilities, upt_code, scope=scope)
         return await SplitRepository(session).in_force(upt_code, on) or default_split(on)
 
 
@@ -41,7 +40,7 @@ async def set_split(
         premi_pct=premi_pct, pnbp_pct=pnbp_pct, capital_pct=capital_pct, effective_from=effective_from, basis=basis
     )
     async with UnitOfWork(db, actor=actor) as uow:
-        await require_facility(uow.session, upt_code, scope=scope)
+        await require_upt(uow.session, facilities, upt_code, scope=scope)
         await SplitRepository(uow.session).set(upt_code, split, by=actor)
         uow.audit("premi-split.set", "premi-split", f"{upt_code}:{effective_from.isoformat()}", after=split)
     return split
@@ -63,7 +62,7 @@ async def record_sale(db: Database, cmd: RecordSale, *, scope: Scope, actor: str
         product = await products.get(cmd.product_id, scope, for_update=True)  # stock moves one sale at a time
         if product is None:
             raise product_not_found(cmd.product_id)
-        facility = await require_facility(uow.session, product.upt_code)
+        facility = await require_upt(uow.session, facilities, product.upt_code)
         split = await SplitRepository(uow.session).in_force(product.upt_code, cmd.sold_on) or default_split(cmd.sold_on)
         sale = Sale.record(
             sale_id=new_id(),
@@ -92,7 +91,7 @@ async def record_deposit(
 ) -> PnbpDeposit:
     async with UnitOfWork(db, actor=actor) as uow:
         # The UPT's row is locked: two deposits at once cannot both fit in what is owed.
-        facility = await require_facility(uow.session, upt_code, scope=scope, for_update=True)
+        facility = await require_upt(uow.session, facilities, upt_code, scope=scope, for_update=True)
         deposit = PnbpDeposit.record(
             deposit_id=new_id(),
             upt_code=upt_code,
@@ -121,7 +120,7 @@ async def record_premi_payment(
     clock: Clock,
 ) -> PremiPayment:
     async with UnitOfWork(db, actor=actor) as uow:
-        facility = await require_facility(uow.session, upt_code, scope=scope, for_update=True)
+        facility = await require_upt(uow.session, facilities, upt_code, scope=scope, for_update=True)
         for n, line in enumerate(lines):
             try:  # premi is paid to inmates held in the UPT (released ones are paid out on release: not modelled)
                 await require_on_roster(uow.session, roster, line.inmate_id, upt_code)
@@ -151,5 +150,5 @@ async def balances(
     """Per UPT: its Kanwil and its balance."""
     async with db.sessions() as session:
         found = await MoneyRepository(session).balances(scope, upt_code=upt_code, kanwil_code=kanwil_code)
-        facilities = await FacilityRepository(session).all()
-    return {upt: (facilities[upt].kanwil_code, b) for upt, b in found.items()}
+        upts = await all_upts(session, facilities)
+    return {upt: (upts[upt].kanwil_code, b) for upt, b in found.items()}

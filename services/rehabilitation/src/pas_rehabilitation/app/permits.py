@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pas_rehabilitation.adapters.products import PermitRepository, ProductRepository, permit_row
-from pas_rehabilitation.adapters.programmes import FacilityRepository
-from pas_rehabilitation.app.facilities import require_facility
+from pas_rehabilitation.adapters.tables import facilities
 from pas_rehabilitation.domain.catalogue import product_categories
 from pas_rehabilitation.domain.permit import Legalisation, Permit, PermitStatus, legalisation, permit_not_found
 from pas_rehabilitation.domain.product import Product, product_not_found
 from pas_shared.api import Scope
 from pas_shared.clock import Clock
 from pas_shared.db import Database, UnitOfWork
+from pas_shared.directory import all_upts, require_upt
 from pas_shared.ids import new_id
 
 
@@ -24,7 +24,7 @@ async def start_permit(
         product = await ProductRepository(uow.session).get(product_id, scope, for_update=True)
         if product is None:
             raise product_not_found(product_id)
-        today = (await require_facility(uow.session, product.upt_code)).today(clock)
+        today = (await require_upt(uow.session, facilities, product.upt_code)).today(clock)
         permits = PermitRepository(uow.session)
         permit = Permit.start(
             permit_id=new_id(),
@@ -62,7 +62,7 @@ async def move_permit(
             raise permit_not_found(permit_id)
         product = await ProductRepository(uow.session).get(permit.product_id)
         assert product is not None  # a permit belongs to a product that exists
-        today = (await require_facility(uow.session, permit.upt_code)).today(clock)
+        today = (await require_upt(uow.session, facilities, permit.upt_code)).today(clock)
         before, n = permit_row(permit), len(permit.transitions)
         permit.move(
             to,
@@ -101,8 +101,8 @@ async def check_expiries(db: Database, *, scope: Scope, actor: str, clock: Clock
     """Warn ahead of expiry and expire what has passed, each UPT on its own local date. Run it
     daily (a scheduler calls the route); running it twice on a day sends nothing new."""
     async with UnitOfWork(db, actor=actor) as uow:
-        facilities = await FacilityRepository(uow.session).all()
-        in_scope = [f for f in facilities.values() if scope.allows(upt_code=f.upt_code, kanwil_code=f.kanwil_code)]
+        upts = await all_upts(uow.session, facilities)
+        in_scope = [f for f in upts.values() if scope.allows(upt_code=f.upt_code, kanwil_code=f.kanwil_code)]
         repo = PermitRepository(uow.session)
         found = await repo.granted_with_end([f.upt_code for f in in_scope])
         names = {
@@ -111,7 +111,7 @@ async def check_expiries(db: Database, *, scope: Scope, actor: str, clock: Clock
         warned = expired = 0
         for permit in found:
             before, n = permit_row(permit), len(permit.transitions)
-            today = facilities[permit.upt_code].today(clock)
+            today = upts[permit.upt_code].today(clock)
             if not permit.check_expiry(today=today, product_name=names.get(permit.product_id, permit.product_id)):
                 continue
             if permit.status is PermitStatus.EXPIRED:
@@ -128,10 +128,10 @@ async def legalisation_of(db: Database, products: list[Product], clock: Clock) -
     """Each product's legalisation on its UPT's local today, against its category's requirements."""
     async with db.sessions() as session:
         permits = await PermitRepository(session).of_products([p.product_id for p in products])
-        facilities = await FacilityRepository(session).all()
+        upts = await all_upts(session, facilities)
     out = {}
     for p in products:
-        today = facilities[p.upt_code].today(clock)
+        today = upts[p.upt_code].today(clock)
         mine = permits.get(p.product_id, [])
         out[p.product_id] = (legalisation(product_categories(today)[p.category], mine, today), mine)
     return out
@@ -164,7 +164,7 @@ async def headline(
     """(code, kanwil code, figures) per UPT, per Kanwil, or one row for the nation."""
     async with db.sessions() as session:
         products = await ProductRepository(session).active_in(scope, kanwil_code=kanwil_code, upt_code=upt_code)
-        facilities = await FacilityRepository(session).all()
+        directory = await all_upts(session, facilities)
     legal = await legalisation_of(db, products, clock)
     groups: dict[tuple[str, str | None], list[Product]] = defaultdict(list)
     for p in products:
@@ -179,7 +179,7 @@ async def headline(
         f.upts_producing = len(upts)
         types: dict[str, int] = defaultdict(int)
         for u in upts:
-            types[facilities[u].upt_type] += 1
+            types[directory[u].upt_type] += 1
         f.upt_types = dict(sorted(types.items()))
         f.lapas_producing = sum(n for t, n in types.items() if t in LAPAS_TYPES)
         f.product_types = len(members)

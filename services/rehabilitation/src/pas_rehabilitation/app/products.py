@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from pas_rehabilitation.adapters.products import ProductionRepository, ProductRepository, batch_row, product_row
-from pas_rehabilitation.adapters.tables import roster
-from pas_rehabilitation.app.facilities import require_facility
+from pas_rehabilitation.adapters.tables import facilities, roster
 from pas_rehabilitation.domain.product import FlagshipLevel, Material, Product, ProductionBatch, product_not_found
 from pas_shared.api import Scope
 from pas_shared.clock import Clock
 from pas_shared.db import Database, UnitOfWork
+from pas_shared.directory import require_upt
 from pas_shared.errors import RuleViolation
 from pas_shared.ids import new_id
 from pas_shared.roster import require_on_roster
@@ -26,7 +26,7 @@ class RegisterProduct:
 
 async def register_product(db: Database, cmd: RegisterProduct, *, scope: Scope, actor: str, clock: Clock) -> Product:
     async with UnitOfWork(db, actor=actor) as uow:
-        facility = await require_facility(uow.session, cmd.upt_code, scope=scope)
+        facility = await require_upt(uow.session, facilities, cmd.upt_code, scope=scope)
         products = ProductRepository(uow.session)
         product = Product.register(
             product_id=new_id(),
@@ -67,7 +67,7 @@ async def get_product(db: Database, product_id: str, scope: Scope) -> Product:
 async def discontinue_product(db: Database, product_id: str, *, scope: Scope, actor: str, clock: Clock) -> Product:
     async with UnitOfWork(db, actor=actor) as uow:
         product = await _product_for_update(uow, product_id, scope)
-        facility = await require_facility(uow.session, product.upt_code)
+        facility = await require_upt(uow.session, facilities, product.upt_code)
         before = product_row(product)
         product.discontinue(on=facility.today(clock))
         product.flagship_upt = product.flagship_kanwil = False
@@ -82,7 +82,7 @@ async def set_flagship(
 ) -> Product:
     async with UnitOfWork(db, actor=actor) as uow:
         product = await _product_for_update(uow, product_id, scope)
-        facility = await require_facility(uow.session, product.upt_code)
+        facility = await require_upt(uow.session, facilities, product.upt_code)
         code = product.upt_code if level is FlagshipLevel.UPT else product.kanwil_code
         before = product_row(product)
         others = await ProductRepository(uow.session).flagships(level, code, besides=product_id)
@@ -106,7 +106,7 @@ async def record_production(
 ) -> tuple[ProductionBatch, Product]:
     async with UnitOfWork(db, actor=actor) as uow:
         product = await _product_for_update(uow, product_id, scope)
-        facility = await require_facility(uow.session, product.upt_code)
+        facility = await require_upt(uow.session, facilities, product.upt_code)
         for n, inmate_id in enumerate(workers):
             try:
                 await require_on_roster(uow.session, roster, inmate_id, product.upt_code)

@@ -5,7 +5,7 @@ from datetime import date
 
 from pas_rehabilitation.adapters.programmes import ProgrammeRepository, SessionRepository, programme_row
 from pas_rehabilitation.adapters.repository import EnrolmentRepository, enrolment_row
-from pas_rehabilitation.app.facilities import require_facility
+from pas_rehabilitation.adapters.tables import facilities
 from pas_rehabilitation.domain.programme import (
     Enrolment,
     Programme,
@@ -17,6 +17,7 @@ from pas_rehabilitation.domain.programme import (
 from pas_shared.api import Scope
 from pas_shared.clock import Clock
 from pas_shared.db import Database, UnitOfWork
+from pas_shared.directory import require_upt
 from pas_shared.events.rehabilitation import Grade
 from pas_shared.ids import new_id
 
@@ -37,7 +38,7 @@ class OpenProgramme:
 
 async def open_programme(db: Database, cmd: OpenProgramme, *, scope: Scope, actor: str) -> Programme:
     async with UnitOfWork(db, actor=actor) as uow:
-        facility = await require_facility(uow.session, cmd.upt_code, scope=scope)
+        facility = await require_upt(uow.session, facilities, cmd.upt_code, scope=scope)
         programme = Programme.open(
             programme_id=new_id(),
             upt_code=facility.upt_code,
@@ -81,7 +82,7 @@ async def record_session(
         programme = await ProgrammeRepository(uow.session).get(programme_id, scope)
         if programme is None:
             raise programme_not_found(programme_id)
-        facility = await require_facility(uow.session, programme.upt_code)
+        facility = await require_upt(uow.session, facilities, programme.upt_code)
         session = Session.hold(
             session_id=new_id(),
             programme=programme,
@@ -121,7 +122,7 @@ async def complete_enrolment(
 ) -> tuple[Enrolment, tuple[int, int]]:
     async with UnitOfWork(db, actor=actor) as uow:
         enrolment, programme = await _enrolment_in_scope(uow, enrolment_id, scope)
-        facility = await require_facility(uow.session, programme.upt_code)
+        facility = await require_upt(uow.session, facilities, programme.upt_code)
         held, attended = (await SessionRepository(uow.session).attendance_of([enrolment_id])).get(enrolment_id, (0, 0))
         before, was = enrolment_row(enrolment), enrolment.status
         enrolment.complete(
@@ -146,7 +147,7 @@ async def withdraw_enrolment(
 ) -> Enrolment:
     async with UnitOfWork(db, actor=actor) as uow:
         enrolment, programme = await _enrolment_in_scope(uow, enrolment_id, scope)
-        facility = await require_facility(uow.session, programme.upt_code)
+        facility = await require_upt(uow.session, facilities, programme.upt_code)
         before, was = enrolment_row(enrolment), enrolment.status
         enrolment.withdraw(withdrawn_on=withdrawn_on, today=facility.today(clock))
         await EnrolmentRepository(uow.session).save(enrolment, was=was)

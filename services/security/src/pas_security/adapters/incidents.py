@@ -5,11 +5,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pas_security.adapters.tables import (
-    facilities,
     incident_actions,
     incident_addenda,
     incident_escalations,
@@ -18,7 +16,6 @@ from pas_security.adapters.tables import (
     incidents,
     roster,
 )
-from pas_security.domain.facility import Facility
 from pas_security.domain.incident import (
     COUNTED,
     Action,
@@ -30,7 +27,6 @@ from pas_security.domain.incident import (
     Transition,
 )
 from pas_shared.api import Page, Scope
-from pas_shared.db import Database
 
 
 def scoped(query: Select[Any], table: Any, scope: Scope) -> Select[Any]:
@@ -40,28 +36,6 @@ def scoped(query: Select[Any], table: Any, scope: Scope) -> Select[Any]:
     if scope.level == "kanwil":
         return query.where(table.c.kanwil_code == scope.code)
     return query
-
-
-class FacilityRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, upt_code: str, scope: Scope | None = None) -> Facility | None:
-        query = scoped(select(facilities).where(facilities.c.upt_code == upt_code), facilities, scope or Scope())
-        row = (await self.session.execute(query)).mappings().first()
-        return (
-            None if row is None else Facility(row["upt_code"], row["kanwil_code"], row["name"], row["upt_type"], row["time_zone"])
-        )
-
-    async def upsert(self, db: Database, rows: list[dict[str, Any]]) -> None:
-        """A registration applied twice (redelivery) leaves one row with the latest values."""
-        dialect_insert = postgresql.insert if db.is_postgres else sqlite.insert
-        stmt = dialect_insert(facilities)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[facilities.c.upt_code],
-            set_={c: stmt.excluded[c] for c in ("kanwil_code", "name", "upt_type", "time_zone")},
-        )
-        await self.session.execute(stmt, rows)
 
 
 async def inmates_on_roster(session: AsyncSession, upt_code: str, inmate_ids: list[str]) -> set[str]:

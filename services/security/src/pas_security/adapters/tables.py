@@ -1,11 +1,14 @@
 from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text
 
 from pas_shared.db import UTCDateTime, define_platform_tables, new_metadata
+from pas_shared.directory import define_directory_table
 from pas_shared.roster import define_roster_tables
 
 metadata = new_metadata()
 platform = define_platform_tables(metadata)
 roster = define_roster_tables(metadata)
+# The UPTs as remission registers them (facility.registered): Kanwil and time zone.
+facilities = define_directory_table(metadata)
 
 sanctions = Table(
     "sanctions",
@@ -43,16 +46,6 @@ Index(
     sqlite_where=escapes.c.status == "at_large",
 )
 
-# The UPTs as remission registers them (facility.registered): Kanwil and time zone.
-facilities = Table(
-    "facilities",
-    metadata,
-    Column("upt_code", String(32), primary_key=True),
-    Column("kanwil_code", String(32), nullable=False, index=True),
-    Column("name", String(200), nullable=False),
-    Column("upt_type", String(64), nullable=False),
-    Column("time_zone", String(64), nullable=False),
-)
 
 incidents = Table(
     "incidents",

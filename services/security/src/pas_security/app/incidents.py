@@ -6,18 +6,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from pas_security.adapters.incidents import (
-    FacilityRepository,
     IncidentFilter,
     IncidentRepository,
     OverdueEscalation,
     incident_audit,
     inmates_on_roster,
 )
-from pas_security.domain.facility import facility_not_known
+from pas_security.adapters.tables import facilities
 from pas_security.domain.incident import ActionIn, Incident, IncidentRules, IncidentStatus, PersonIn, incident_not_found
 from pas_shared.api import Page, Scope
 from pas_shared.clock import Clock, latest_local_today
 from pas_shared.db import Database, UnitOfWork
+from pas_shared.directory import require_upt
 from pas_shared.errors import RuleViolation
 from pas_shared.ids import new_id
 
@@ -43,9 +43,7 @@ def _publish(uow: UnitOfWork, incident: Incident) -> None:
 
 async def record_incident(db: Database, cmd: RecordIncident, *, scope: Scope, actor: str, clock: Clock) -> Incident:
     async with UnitOfWork(db, actor=actor) as uow:
-        facility = await FacilityRepository(uow.session).get(cmd.upt_code, scope)
-        if facility is None:
-            raise facility_not_known(cmd.upt_code)
+        facility = await require_upt(uow.session, facilities, cmd.upt_code, scope=scope)
         named = [p.inmate_id for p in cmd.people if p.kind == "inmate" and p.inmate_id]
         incident = Incident.record(
             incident_id=new_id(),

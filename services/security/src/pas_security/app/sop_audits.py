@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from pas_security.adapters.incidents import FacilityRepository
 from pas_security.adapters.sop_audits import AuditFilter, SopAuditRepository, action_row, audit_row
-from pas_security.domain.facility import facility_not_known
+from pas_security.adapters.tables import facilities
 from pas_security.domain.sop_audit import (
     ActionStatus,
     Answer,
@@ -22,6 +21,7 @@ from pas_security.domain.sop_audit import (
 from pas_shared.api import Page, Scope
 from pas_shared.clock import Clock, latest_local_today
 from pas_shared.db import Database, UnitOfWork
+from pas_shared.directory import require_upt
 from pas_shared.ids import new_id
 
 
@@ -38,9 +38,7 @@ async def conduct_audit(
     db: Database, cmd: ConductAudit, *, scope: Scope, actor: str, clock: Clock
 ) -> tuple[Audit, list[CorrectiveAction]]:
     async with UnitOfWork(db, actor=actor) as uow:
-        facility = await FacilityRepository(uow.session).get(cmd.upt_code, scope)
-        if facility is None:
-            raise facility_not_known(cmd.upt_code)
+        facility = await require_upt(uow.session, facilities, cmd.upt_code, scope=scope)
         repo = SopAuditRepository(uow.session)
         now = clock()
         audit = Audit.conduct(
@@ -52,7 +50,7 @@ async def conduct_audit(
             auditor=cmd.auditor,
             answers=cmd.answers,
             open_actions=await repo.open_actions(facility.upt_code, cmd.area),
-            today=facility.local_today(now),
+            today=facility.date_at(now),
             by=actor,
             now=now,
             new_id=new_id,
