@@ -101,7 +101,7 @@ class Step:
 Finding = str | Callable[[], str]
 
 
-@dataclass
+@dataclass(slots=True)
 class Decision:
     eligible: bool = True
     steps: list[Step] = field(default_factory=list)
@@ -125,7 +125,7 @@ class Decision:
         return list(self.failed)
 
 
-@dataclass
+@dataclass(slots=True)
 class RemissionResult(Decision):
     occasion: str = ""
     on: date | None = None
@@ -137,7 +137,7 @@ class RemissionResult(Decision):
     later_grant: bool = False  # not yet final: a "susulan" grant follows the verdict
 
 
-@dataclass
+@dataclass(slots=True)
 class RightResult(Decision):
     right: str = ""
     earliest_on: date | None = None
