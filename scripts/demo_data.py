@@ -65,8 +65,18 @@ async def main(remission: str, gateway: str) -> int:
 
         async def worker() -> None:
             while not queue.empty():
-                response = await client.post("/api/v1/inmates", json=queue.get_nowait())
+                admission = queue.get_nowait()
+                response = await client.post("/api/v1/inmates", json=admission)
                 response.raise_for_status()
+                if admission["custody_status"] == "narapidana":  # a final verdict, so dates and remission show
+                    admitted = date.fromisoformat(admission["admitted_on"])
+                    verdict = {
+                        "verdict_final_on": (admitted + timedelta(days=rng.randrange(30, 200))).isoformat(),
+                        "sentence": {"years": rng.randrange(0, 6), "months": rng.randrange(6, 12)},
+                        "crime": rng.choices(["umum", "narkotika"], weights=[60, 40])[0],
+                    }
+                    inmate_id = response.json()["inmate_id"]
+                    (await client.put(f"/api/v1/inmates/{inmate_id}/verdict", json=verdict)).raise_for_status()
 
         await asyncio.gather(*(worker() for _ in range(8)))
     print(f"loaded {len(UPTS)} UPTs and {len(admissions)} synthetic inmates")
