@@ -5,7 +5,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from pas_food_audit.adapters.tables import facilities, platform, roster
-from pas_food_audit.api import contracts, deliveries, inspections, kitchens, menus
+from pas_food_audit.api import contracts, deliveries, inspections, kitchens, menus, sanctions
 from pas_food_audit.settings import Settings
 from pas_shared.directory import directory_subscription
 from pas_shared.roster import roster_router, roster_subscription
@@ -20,7 +20,7 @@ def create(settings: Settings | None = None) -> FastAPI:
         ServiceSpec(
             settings=settings,
             title="PAS Food-audit",
-            description="Vendors, deliveries, kitchens and hygiene certificates, inspections, nutrition.",
+            description="Vendors, deliveries, kitchens and hygiene certificates, inspections, nutrition, vendor sanctions.",
             root=SERVICE_ROOT,
             tables=platform,
             routers=[
@@ -30,6 +30,7 @@ def create(settings: Settings | None = None) -> FastAPI:
                 kitchens.router,
                 inspections.router,
                 menus.router,
+                sanctions.router,
             ],
             subscriptions=[
                 roster_subscription(settings.service_name, roster),

@@ -5,6 +5,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from pas_rehabilitation.adapters.tables import facilities, platform, roster
+from pas_rehabilitation.api.branding import router as branding_router
 from pas_rehabilitation.api.facilities import router as facilities_router
 from pas_rehabilitation.api.money import router as money_router
 from pas_rehabilitation.api.permits import router as permits_router
@@ -25,7 +26,7 @@ def create(settings: Settings | None = None) -> FastAPI:
         ServiceSpec(
             settings=settings,
             title="PAS Rehabilitation",
-            description="Programmes, risk assessments, products, permits, sales, PNBP and premi.",
+            description="Programmes, risk assessments, products, permits, branding, partnerships, sales, PNBP and premi.",
             root=SERVICE_ROOT,
             tables=platform,
             routers=[
@@ -34,6 +35,7 @@ def create(settings: Settings | None = None) -> FastAPI:
                 programmes_router,
                 products_router,
                 permits_router,
+                branding_router,
                 money_router,
                 facilities_router,
             ],

@@ -122,3 +122,33 @@ INSPECTION_COMPLETED = event_type("food-audit", "inspection", "completed", 1, In
 FINDING_OPENED = event_type("food-audit", "finding", "opened", 1, FindingOpened)
 FINDING_CLOSED = event_type("food-audit", "finding", "closed", 1, FindingClosed)
 FINDING_ESCALATED = event_type("food-audit", "finding", "escalated", 1, FindingEscalated)
+
+
+# Vendor sanctions and performance (issue 6 part 7).
+
+
+class VendorSanctioned(Payload):
+    """A sanction decided on a vendor under one contract: a warning letter (surat peringatan,
+    numbered), a fine computed from the deliveries' shortfalls under the penalty clause, a
+    suspension, its lifting, or the contract's termination. `status` is the contract's standing
+    after it."""
+
+    sanction_id: str = Field(min_length=1)
+    contract_id: str = Field(min_length=1)
+    contract_number: str = Field(min_length=1, max_length=100)
+    vendor_id: str = Field(min_length=1)
+    vendor_name: str = Field(min_length=1, max_length=200)
+    upt_code: str = Field(pattern=UPT_CODE)
+    kind: str = Field(pattern=r"^(warning|fine|suspension|reinstatement|termination)$")
+    decided_on: date = Field(description="The UPT's local date of the decision.")
+    warning_level: int | None = Field(ge=1, description="1 for SP-1, 2 for SP-2, ...; warnings only.")
+    amount_rupiah: int | None = Field(ge=0, description="Fines only: after the contract's cap.")
+    period_from: date | None = Field(description="Fines only: the deliveries the fine covers.")
+    period_to: date | None
+    ground: str | None = Field(description="Terminations only: the ground from the rule data.")
+    from_status: str
+    status: str = Field(description="active, suspended or terminated.")
+    why: str
+
+
+VENDOR_SANCTIONED = event_type("food-audit", "vendor", "sanctioned", 1, VendorSanctioned)

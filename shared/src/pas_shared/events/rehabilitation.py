@@ -164,3 +164,94 @@ PERMIT_EXPIRY_WARNED = event_type("rehabilitation", "permit", "expiry-warned", 1
 SALE_RECORDED = event_type("rehabilitation", "sale", "recorded", 1, SaleRecorded)
 PNBP_DEPOSITED = event_type("rehabilitation", "pnbp", "deposited", 1, PnbpDeposited)
 PREMI_PAID = event_type("rehabilitation", "premi", "paid", 1, PremiPaid)
+
+
+# Branding and partnerships (issue 5 part 5).
+
+
+class BrandingUpdated(Payload):
+    """A product's brand name, label contents or packaging were recorded or changed."""
+
+    product_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    kanwil_code: str = Field(pattern=UPT_CODE)
+    brand_name: str = Field(min_length=1, max_length=200)
+    label_elements: list[str] = Field(description="What the label shows (codes from the rule data's label elements).")
+    packaging: str | None = Field(max_length=500, description="The packaging (material, size), once described.")
+    label_status: str
+    packaging_status: str
+    updated_on: date = Field(description="The UPT's local date of the change.")
+
+
+class BrandingStatusChanged(Payload):
+    """A product's label or packaging moved in its workflow (designing, approved, in-use)."""
+
+    product_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    kanwil_code: str = Field(pattern=UPT_CODE)
+    brand_name: str = Field(min_length=1, max_length=200)
+    aspect: str = Field(pattern=r"^(label|packaging)$")
+    from_status: str
+    status: str = Field(description="not-started, designing, approved or in-use.")
+    changed_on: date
+
+
+class PartnershipSigned(Payload):
+    """A memorandum (MoU, PKS) with an agency, company or marketplace. uptcode and kanwilcode are
+    the signing unit's: both for a UPT, kanwilcode only for a Kanwil, empty for Ditjenpas."""
+
+    partnership_id: str = Field(min_length=1)
+    level: str = Field(pattern=r"^(upt|kanwil|national)$")
+    upt_code: str | None = Field(pattern=UPT_CODE)
+    kanwil_code: str | None = Field(pattern=UPT_CODE)
+    partner: str = Field(min_length=1, max_length=200)
+    kind: str
+    document_number: str = Field(min_length=1, max_length=100)
+    signed_on: date
+    starts_on: date
+    ends_on: date
+    scope: list[str] = Field(description="Areas of cooperation (rule data), e.g. legalisation, marketing.")
+    upt_codes: list[str] = Field(description="The UPTs taking part.")
+    product_ids: list[str] = Field(description="The products it covers.")
+
+
+class PartnershipRenewed(Payload):
+    partnership_id: str = Field(min_length=1)
+    level: str = Field(pattern=r"^(upt|kanwil|national)$")
+    partner: str = Field(min_length=1, max_length=200)
+    document_number: str = Field(min_length=1, max_length=100, description="The renewal's (or addendum's) number.")
+    renewed_on: date
+    previous_ends_on: date
+    ends_on: date
+
+
+class PartnershipExpiryWarned(Payload):
+    """A partnership ends within `threshold_days` (rule data); sent once per threshold."""
+
+    partnership_id: str = Field(min_length=1)
+    level: str = Field(pattern=r"^(upt|kanwil|national)$")
+    partner: str = Field(min_length=1, max_length=200)
+    document_number: str
+    ends_on: date
+    days_left: int = Field(ge=0)
+    threshold_days: int = Field(ge=0)
+
+
+class PartnershipEnded(Payload):
+    """A partnership ended: `expired` the day after ends_on, or `terminated` early (with why)."""
+
+    partnership_id: str = Field(min_length=1)
+    level: str = Field(pattern=r"^(upt|kanwil|national)$")
+    partner: str = Field(min_length=1, max_length=200)
+    document_number: str
+    status: str = Field(pattern=r"^(expired|terminated)$")
+    ended_on: date
+    why: str
+
+
+BRANDING_UPDATED = event_type("rehabilitation", "branding", "updated", 1, BrandingUpdated)
+BRANDING_STATUS_CHANGED = event_type("rehabilitation", "branding", "status-changed", 1, BrandingStatusChanged)
+PARTNERSHIP_SIGNED = event_type("rehabilitation", "partnership", "signed", 1, PartnershipSigned)
+PARTNERSHIP_RENEWED = event_type("rehabilitation", "partnership", "renewed", 1, PartnershipRenewed)
+PARTNERSHIP_EXPIRY_WARNED = event_type("rehabilitation", "partnership", "expiry-warned", 1, PartnershipExpiryWarned)
+PARTNERSHIP_ENDED = event_type("rehabilitation", "partnership", "ended", 1, PartnershipEnded)

@@ -178,3 +178,38 @@ served_menus = Table(
     Column("at", UTCDateTime, nullable=False),
     UniqueConstraint("upt_code", "served_on"),
 )
+
+# A contract's standing under sanctions (no row: active) and every sanction decided, with who,
+# when and why.
+contract_standings = Table(
+    "contract_standings",
+    metadata,
+    Column("contract_id", String(36), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("since", Date, nullable=True),
+)
+
+vendor_sanctions = Table(
+    "vendor_sanctions",
+    metadata,
+    Column("sanction_id", String(36), primary_key=True),
+    Column("contract_id", String(36), nullable=False, index=True),
+    Column("vendor_id", String(36), nullable=False, index=True),
+    Column("upt_code", String(32), nullable=False, index=True),
+    Column("kanwil_code", String(32), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("decided_on", Date, nullable=False),
+    Column("from_status", String(16), nullable=False),
+    Column("to_status", String(16), nullable=False),
+    Column("letter_number", String(100), nullable=True),
+    Column("warning_level", Integer, nullable=True),
+    Column("amount_rupiah", BigInteger, nullable=True),
+    Column("amount_before_cap_rupiah", BigInteger, nullable=True),
+    Column("shortfall_rations", BigInteger, nullable=True),
+    Column("period_from", Date, nullable=True),
+    Column("period_to", Date, nullable=True),
+    Column("ground", String(40), nullable=True),
+    Column("why", String(1000), nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)

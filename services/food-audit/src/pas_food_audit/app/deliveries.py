@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pas_food_audit.adapters.repository import ContractRepository, DeliveryRepository, Filter, delivery_row
+from pas_food_audit.adapters.sanctions import SanctionRepository
 from pas_food_audit.adapters.tables import facilities
 from pas_food_audit.domain.deliveries import Delivery
 from pas_shared.api import Page, Scope
@@ -38,6 +39,14 @@ async def record_delivery(
                 "contract-registered",
                 id=f"Kontrak {contract_id} tidak terdaftar.",
                 en=f"Contract {contract_id} is not registered.",
+            )
+        standing = await SanctionRepository(uow.session).standing(contract)
+        if not standing.accepts_delivery_on(delivered_on):
+            raise RuleViolation(
+                "contract_id",
+                f"contract-{standing.status.value}",
+                id=f"Kontrak {contract.contract_number} berstatus {standing.status.value} sejak {standing.since}.",
+                en=f"Contract {contract.contract_number} is {standing.status.value} since {standing.since}.",
             )
         upt = await require_upt(uow.session, facilities, contract.upt_code)
         repo = DeliveryRepository(uow.session)

@@ -210,3 +210,83 @@ premi_payment_lines = Table(
     Column("amount_rupiah", BigInteger, nullable=False),
 )
 Index("ix_premi_payment_lines_inmate_id", premi_payment_lines.c.inmate_id)
+
+# Branding: one record per product (brand name, label contents, packaging) and the history of
+# its label and packaging workflow.
+brandings = Table(
+    "brandings",
+    metadata,
+    Column("product_id", String(36), primary_key=True),
+    Column("upt_code", String(32), nullable=False, index=True),
+    Column("kanwil_code", String(32), nullable=False, index=True),
+    Column("category", String(40), nullable=False),
+    Column("brand_name", String(200), nullable=False),
+    Column("label_elements", JSON, nullable=False),
+    Column("packaging", String(500), nullable=True),
+    Column("label_status", String(16), nullable=False),
+    Column("packaging_status", String(16), nullable=False),
+    Column("updated_on", Date, nullable=True),
+)
+
+branding_transitions = Table(
+    "branding_transitions",
+    metadata,
+    Column("product_id", String(36), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("aspect", String(16), nullable=False),
+    Column("from_status", String(16), nullable=False),
+    Column("to_status", String(16), nullable=False),
+    Column("on", Date, nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("why", Text, nullable=False),
+)
+
+# Partnerships (MoU, PKS): the signing unit (Ditjenpas, a Kanwil or a UPT), the UPTs taking part
+# and the products covered.
+partnerships = Table(
+    "partnerships",
+    metadata,
+    Column("partnership_id", String(36), primary_key=True),
+    Column("level", String(16), nullable=False),
+    Column("upt_code", String(32), nullable=True, index=True),
+    Column("kanwil_code", String(32), nullable=True, index=True),
+    Column("partner", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("document_number", String(100), nullable=False, unique=True),
+    Column("signed_on", Date, nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("scope", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("warned_days", JSON, nullable=False),
+)
+
+partnership_upts = Table(
+    "partnership_upts",
+    metadata,
+    Column("partnership_id", String(36), primary_key=True),
+    Column("upt_code", String(32), primary_key=True),
+    Column("kanwil_code", String(32), nullable=False),
+)
+Index("ix_partnership_upts_upt_code", partnership_upts.c.upt_code)
+
+partnership_products = Table(
+    "partnership_products",
+    metadata,
+    Column("partnership_id", String(36), primary_key=True),
+    Column("product_id", String(36), primary_key=True),
+)
+Index("ix_partnership_products_product_id", partnership_products.c.product_id)
+
+partnership_transitions = Table(
+    "partnership_transitions",
+    metadata,
+    Column("partnership_id", String(36), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("from_status", String(16), nullable=False),
+    Column("to_status", String(16), nullable=False),
+    Column("on", Date, nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("why", Text, nullable=False),
+    Column("document_number", String(100), nullable=False),
+)

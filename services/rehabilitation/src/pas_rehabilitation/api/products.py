@@ -150,6 +150,7 @@ class FiguresOut(BaseModel):
         description="fully_legalised / needing_permits x 100, one decimal; none if none need permits."
     )
     permits_granted: dict[str, int] = Field(description="Active products with a valid permit, per permit type.")
+    branded: int = Field(description="Active products whose label and packaging are both in use.")
     headline_id: str = Field(description="The headline in Bahasa Indonesia.")
     headline_en: str
 
@@ -194,6 +195,7 @@ async def headline(
                 legalisation_in_progress=f.legalisation_in_progress,
                 legalisation_coverage_pct=coverage,
                 permits_granted=f.permits_granted,
+                branded=f.branded,
                 headline_id=f"{f.lapas_producing} Lapas ({f.upts_producing} UPT) memproduksi {f.product_types} jenis produk",
                 headline_en=f"{f.lapas_producing} Lapas ({f.upts_producing} UPTs) produce {f.product_types} types of products",
             )

@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from pas_rehabilitation.adapters.branding import BrandingRepository
 from pas_rehabilitation.adapters.products import PermitRepository, ProductRepository, permit_row
 from pas_rehabilitation.adapters.tables import facilities
 from pas_rehabilitation.domain.catalogue import product_categories
@@ -149,6 +150,7 @@ class Figures:
     needing_permits: int = 0
     fully_legalised: int = 0
     legalisation_in_progress: int = 0
+    branded: int = 0  # label and packaging both in use
     permits_granted: dict[str, int] = field(default_factory=dict)
     upt_types: dict[str, int] = field(default_factory=dict)
 
@@ -165,6 +167,7 @@ async def headline(
     async with db.sessions() as session:
         products = await ProductRepository(session).active_in(scope, kanwil_code=kanwil_code, upt_code=upt_code)
         directory = await all_upts(session, facilities)
+        branded = await BrandingRepository(session).in_use([p.product_id for p in products])
     legal = await legalisation_of(db, products, clock)
     groups: dict[tuple[str, str | None], list[Product]] = defaultdict(list)
     for p in products:
@@ -185,6 +188,7 @@ async def headline(
         f.product_types = len(members)
         f.categories = len({p.category for p in members})
         f.flagship_products = sum(1 for p in members if p.flagship_upt or p.flagship_kanwil)
+        f.branded = sum(1 for p in members if p.product_id in branded)
         granted: dict[str, int] = defaultdict(int)
         for p in members:
             state, _ = legal[p.product_id]
