@@ -13,30 +13,45 @@
 # PostgreSQL; the words of REMISSION_BENCH_ARGS go to it. BENCH_ONLY=event_pipeline or
 # BENCH_ONLY=remission_batch runs only that one (arguments then go to the one that runs):
 #   BENCH_ONLY=remission_batch REMISSION_BENCH_ARGS="--inmates 50000" scripts/bench.sh
+#
+# Then the incident-intake benchmark (bench/incident_intake.py: concurrent incident reports to
+# the security service against a bare endpoint) against the same PostgreSQL and Kafka; the words
+# of INCIDENT_BENCH_ARGS go to it. BENCH_ONLY=incident_intake runs only that one:
+#   BENCH_ONLY=incident_intake scripts/bench.sh --clients 32 --seconds 20
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 only=${BENCH_ONLY:-}
-case "$only" in "" | event_pipeline | remission_batch) ;; *) echo "BENCH_ONLY: event_pipeline or remission_batch" >&2; exit 2 ;; esac
+case "$only" in "" | event_pipeline | remission_batch | incident_intake) ;;
+  *) echo "BENCH_ONLY: event_pipeline, remission_batch or incident_intake" >&2; exit 2 ;; esac
 scripts/setup.sh
 
 source scripts/private-infra.sh bench
 
 read -r -a extra <<< "${BENCH_ARGS:-}"
 read -r -a remission_extra <<< "${REMISSION_BENCH_ARGS:-}"
+read -r -a incident_extra <<< "${INCIDENT_BENCH_ARGS:-}"
 status=0
-if [ "$only" != remission_batch ]; then
+if [ -z "$only" ] || [ "$only" = event_pipeline ]; then
 .venv/bin/python bench/event_pipeline.py \
   --kafka "127.0.0.1:$kafka_port" \
   --pg "postgresql+asyncpg://postgres@127.0.0.1:$pg_port" \
   --workdir "$run/bench" \
   "${extra[@]}" "$@" || status=$?
 fi
-if [ "$only" != event_pipeline ]; then
-  [ "$only" = remission_batch ] || set --
+if [ -z "$only" ] || [ "$only" = remission_batch ]; then
+  if [ "$only" = remission_batch ]; then args=("$@"); else args=(); fi
   .venv/bin/python bench/remission_batch.py \
     --pg "postgresql+asyncpg://postgres@127.0.0.1:$pg_port" \
-    "${remission_extra[@]}" "$@" || { rc=$?; [ "$status" -ne 0 ] || status=$rc; }
+    "${remission_extra[@]}" "${args[@]}" || { rc=$?; [ "$status" -ne 0 ] || status=$rc; }
+fi
+if [ -z "$only" ] || [ "$only" = incident_intake ]; then
+  if [ "$only" = incident_intake ]; then args=("$@"); else args=(); fi
+  .venv/bin/python bench/incident_intake.py \
+    --pg "postgresql+asyncpg://postgres@127.0.0.1:$pg_port" \
+    --kafka "127.0.0.1:$kafka_port" \
+    --workdir "$run/bench" \
+    "${incident_extra[@]}" "${args[@]}" || { rc=$?; [ "$status" -ne 0 ] || status=$rc; }
 fi
 if [ "$status" -ne 0 ]; then
   echo "benchmark failed (exit $status)" >&2

@@ -284,6 +284,12 @@ async def test_forecast_counts_time_at_large_and_leaves_out_escapees(platform: P
             return int((await security.get("/api/v1/roster/LP-CIPINANG")).json()["population"])
 
         await until_equal(on_roster, 2, what="security's roster has both inmates")
+
+        async def security_knows_upt() -> int:
+            # Security takes the UPT's Kanwil and time zone from its directory (facility.registered).
+            return int(await platform.scalar("security", "SELECT count(*) FROM facilities WHERE upt_code = 'LP-CIPINANG'"))
+
+        await until_equal(security_knows_upt, 1, what="security's UPT directory has the facility")
         for inmate_id, escaped_at in [(recaptured, "2026-08-01T10:00:00+07:00"), (still_out, "2026-10-01T10:00:00+07:00")]:
             escape = {"inmate_id": inmate_id, "upt_code": "LP-CIPINANG", "escaped_at": escaped_at, "method": "pagar"}
             response = await security.post("/api/v1/escapes", json=escape)

@@ -29,6 +29,12 @@ async def test_register_f_sanction_from_security_blocks_remission(platform: Plat
             return int((await security.get("/api/v1/roster/LP-CIPINANG")).json()["population"])
 
         await until_equal(on_roster, 1, what="security's roster has the inmate")
+
+        async def security_knows_upt() -> int:
+            # Security takes the UPT's Kanwil and time zone from its directory (facility.registered).
+            return int(await platform.scalar("security", "SELECT count(*) FROM facilities WHERE upt_code = 'LP-CIPINANG'"))
+
+        await until_equal(security_knows_upt, 1, what="security's UPT directory has the facility")
         sanction = {
             "inmate_id": inmate_id,
             "upt_code": "LP-CIPINANG",
@@ -92,6 +98,12 @@ async def test_escape_and_recapture_from_security_move_remission(platform: Platf
             return int((await security.get("/api/v1/roster/LP-CIPINANG")).json()["population"])
 
         await until_equal(on_roster, 1, what="security's roster has the inmate")
+
+        async def security_knows_upt() -> int:
+            # Security takes the UPT's Kanwil and time zone from its directory (facility.registered).
+            return int(await platform.scalar("security", "SELECT count(*) FROM facilities WHERE upt_code = 'LP-CIPINANG'"))
+
+        await until_equal(security_knows_upt, 1, what="security's UPT directory has the facility")
         escape = {"inmate_id": inmate_id, "upt_code": "LP-CIPINANG", "escaped_at": "2026-08-01T10:00:00+07:00", "method": "pagar"}
         response = await security.post("/api/v1/escapes", json=escape)
         assert response.status_code == 201, response.text

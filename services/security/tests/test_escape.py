@@ -10,6 +10,7 @@ from pas_shared.events.security import EscapeeRecaptured, EscapeReported
 WIB = timezone(timedelta(hours=7))
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=WIB)
 ESCAPED_AT = datetime(2026, 11, 20, 21, 30, tzinfo=WIB)
+JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 def report(**changes: object) -> Escape:
@@ -20,6 +21,7 @@ def report(**changes: object) -> Escape:
         "escaped_at": ESCAPED_AT,
         "method": "memanjat tembok",
         "now": NOW,
+        "zone": JAKARTA,
     } | changes
     return Escape.report(**values)  # type: ignore[arg-type]
 
@@ -81,7 +83,7 @@ def test_the_zone_can_be_given() -> None:
 def test_instants_are_kept_in_utc() -> None:
     escape = report()
     assert escape.escaped_at.tzinfo is UTC and escape.escaped_at == ESCAPED_AT
-    escape.recapture(recaptured_at=NOW, place="Bogor", now=NOW)
+    escape.recapture(recaptured_at=NOW, place="Bogor", now=NOW, zone=JAKARTA)
     assert escape.recaptured_at is not None and escape.recaptured_at.tzinfo is UTC
     assert isinstance(escape.events[-1], EscapeeRecaptured)
     assert escape.events[-1].recaptured_at.tzinfo is UTC
@@ -112,7 +114,7 @@ def test_a_second_escape_while_at_large_is_a_conflict() -> None:
 
 def test_a_new_escape_after_the_recapture_is_allowed() -> None:
     first = reported()
-    first.recapture(recaptured_at=datetime(2026, 11, 22, 8, 0, tzinfo=WIB), place="Bogor", now=NOW)
+    first.recapture(recaptured_at=datetime(2026, 11, 22, 8, 0, tzinfo=WIB), place="Bogor", now=NOW, zone=JAKARTA)
     second = report(escape_id="e-2", escaped_at=datetime(2026, 11, 27, 3, 0, tzinfo=WIB))  # no open escape any more
     assert second.is_open
 
@@ -120,7 +122,7 @@ def test_a_new_escape_after_the_recapture_is_allowed() -> None:
 def test_a_recapture_records_the_event() -> None:
     escape = reported()
     at = datetime(2026, 11, 21, 18, 0, tzinfo=UTC)  # 01:00 WIB on the 22nd
-    escape.recapture(recaptured_at=at, place="Terminal Bogor", now=NOW)
+    escape.recapture(recaptured_at=at, place="Terminal Bogor", now=NOW, zone=JAKARTA)
     assert (escape.status, escape.is_open) == (EscapeStatus.RECAPTURED, False)
     assert (escape.recaptured_at, escape.recaptured_on, escape.place) == (at, date(2026, 11, 22), "Terminal Bogor")
     assert escape.events == [
@@ -148,7 +150,7 @@ def test_a_recapture_records_the_event() -> None:
 def test_recapture_times_are_checked(recaptured_at: datetime, rule: str) -> None:
     escape = reported()
     with pytest.raises(RuleViolation) as caught:
-        escape.recapture(recaptured_at=recaptured_at, place="Bogor", now=NOW)
+        escape.recapture(recaptured_at=recaptured_at, place="Bogor", now=NOW, zone=JAKARTA)
     assert (caught.value.errors[0].field, caught.value.errors[0].rule) == ("recaptured_at", rule)
     assert caught.value.errors[0].message_id and caught.value.errors[0].message_en
     assert (escape.status, escape.recaptured_at, escape.recaptured_on, escape.place) == (EscapeStatus.AT_LARGE, None, None, None)
@@ -157,21 +159,21 @@ def test_recapture_times_are_checked(recaptured_at: datetime, rule: str) -> None
 
 def test_a_recapture_one_second_after_the_escape_and_at_now_are_allowed() -> None:
     escape = reported()
-    escape.recapture(recaptured_at=ESCAPED_AT + timedelta(seconds=1), place="Bogor", now=NOW)
+    escape.recapture(recaptured_at=ESCAPED_AT + timedelta(seconds=1), place="Bogor", now=NOW, zone=JAKARTA)
     assert escape.status is EscapeStatus.RECAPTURED
     other = reported()
-    other.recapture(recaptured_at=NOW, place="Bogor", now=NOW)
+    other.recapture(recaptured_at=NOW, place="Bogor", now=NOW, zone=JAKARTA)
     assert other.recaptured_at == NOW
 
 
 def test_recapturing_twice_is_a_conflict() -> None:
     escape = reported()
     first = datetime(2026, 11, 22, 8, 0, tzinfo=WIB)
-    escape.recapture(recaptured_at=first, place="Bogor", now=NOW)
+    escape.recapture(recaptured_at=first, place="Bogor", now=NOW, zone=JAKARTA)
     escape.events.clear()
     with pytest.raises(Conflict) as caught:
         # A bad time too: the state is what is refused.
-        escape.recapture(recaptured_at=NOW + timedelta(days=1), place="Depok", now=NOW)
+        escape.recapture(recaptured_at=NOW + timedelta(days=1), place="Depok", now=NOW, zone=JAKARTA)
     assert caught.value.detail_id and caught.value.detail_en
     assert [(e.field, e.rule) for e in caught.value.errors] == [("status", "status-transition")]
     assert (escape.recaptured_at, escape.place) == (first, "Bogor")
@@ -180,7 +182,7 @@ def test_recapturing_twice_is_a_conflict() -> None:
 
 def test_recaptured_is_final() -> None:
     escape = reported()
-    escape.recapture(recaptured_at=datetime(2026, 11, 22, 8, 0, tzinfo=WIB), place="Bogor", now=NOW)
+    escape.recapture(recaptured_at=datetime(2026, 11, 22, 8, 0, tzinfo=WIB), place="Bogor", now=NOW, zone=JAKARTA)
     escape.events.clear()
     for to in EscapeStatus:
         with pytest.raises(Conflict):

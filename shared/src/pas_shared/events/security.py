@@ -138,3 +138,119 @@ class SopAuditCompleted(Payload):
 
 
 SOP_AUDIT_COMPLETED = event_type("security", "sop-audit", "completed", 1, SopAuditCompleted)
+
+
+# -- Officers and training ------------------------------------------------------------------
+# No name or NIP leaves the service: consumers (KPIs) need the UPT, the position and whether it
+# counts as a guard, never who the officer is.
+
+
+class OfficerRegistered(Payload):
+    officer_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    kanwil_code: str = Field(pattern=UPT_CODE)
+    position: str = Field(pattern=INCIDENT_CODE)
+    guard: bool = Field(description="Counted as a guard in the inmates-per-guard ratio (rule data).")
+    assigned_on: date
+
+
+class OfficerReassigned(Payload):
+    officer_id: str = Field(min_length=1)
+    from_upt_code: str = Field(pattern=UPT_CODE)
+    upt_code: str = Field(pattern=UPT_CODE)
+    kanwil_code: str = Field(pattern=UPT_CODE)
+    position: str = Field(pattern=INCIDENT_CODE)
+    guard: bool
+    assigned_on: date
+
+
+class OfficerSeparated(Payload):
+    officer_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    kanwil_code: str = Field(pattern=UPT_CODE)
+    separated_on: date
+    reason: str = Field(pattern=INCIDENT_CODE)
+
+
+class TrainingCompleted(Payload):
+    training_id: str = Field(min_length=1)
+    officer_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    kanwil_code: str = Field(pattern=UPT_CODE)
+    kind: str = Field(pattern=INCIDENT_CODE, description="guarding, patrol, searching, firearms, ... (rule data).")
+    completed_on: date
+    passed: bool
+    valid_until: date | None = Field(description="Last day the certification is valid (passed only).")
+
+
+class OfficerDisciplined(Payload):
+    action_id: str = Field(min_length=1)
+    officer_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    kanwil_code: str = Field(pattern=UPT_CODE)
+    level: str = Field(pattern=INCIDENT_CODE, description="ringan, sedang or berat (PP 94/2021).")
+    penalty: str = Field(pattern=INCIDENT_CODE)
+    reason: str = Field(pattern=INCIDENT_CODE)
+    decided_on: date
+    incident_id: str | None = None
+
+
+OFFICER_REGISTERED = event_type("security", "officer", "registered", 1, OfficerRegistered)
+OFFICER_REASSIGNED = event_type("security", "officer", "reassigned", 1, OfficerReassigned)
+OFFICER_SEPARATED = event_type("security", "officer", "separated", 1, OfficerSeparated)
+TRAINING_COMPLETED = event_type("security", "training", "completed", 1, TrainingCompleted)
+OFFICER_DISCIPLINED = event_type("security", "officer-discipline", "imposed", 1, OfficerDisciplined)
+
+
+# -- Searches (razia) and seizures ----------------------------------------------------------
+
+
+class SeizedTotal(Payload):
+    item_type: str = Field(pattern=INCIDENT_CODE, description="phone, narcotics, sharp-weapon, cash, ... (rule data).")
+    count: int = Field(ge=1)
+    weight_grams: float | None = Field(default=None, ge=0, description="Narcotics.")
+    amount_rupiah: int | None = Field(default=None, ge=0, description="Cash.")
+
+
+class SearchConducted(Payload):
+    search_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    kanwil_code: str = Field(pattern=UPT_CODE)
+    place: str = Field(pattern=INCIDENT_CODE)
+    started_at: AwareDatetime
+    started_on: date = Field(description="Calendar date the search began in the UPT's own time zone.")
+    team_size: int = Field(ge=1)
+    incident_id: str | None = None
+    seized: list[SeizedTotal] = Field(description="Per item type; empty when nothing was found.")
+    inmates_named: int = Field(ge=0)
+    unverified_inmates: int = Field(ge=0, description="Inmates named who are not on the UPT's roster (flagged, not dropped).")
+
+
+class SeizureStored(Payload):
+    seizure_id: str = Field(min_length=1)
+    search_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    kanwil_code: str = Field(pattern=UPT_CODE)
+    item_type: str = Field(pattern=INCIDENT_CODE)
+    stored_at: AwareDatetime
+
+
+class SeizureDisposed(Payload):
+    """The end of a seized item's chain of custody: destroyed, or handed over to a recipient."""
+
+    seizure_id: str = Field(min_length=1)
+    search_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    kanwil_code: str = Field(pattern=UPT_CODE)
+    item_type: str = Field(pattern=INCIDENT_CODE)
+    disposition: str = Field(pattern=INCIDENT_CODE, description="destroyed or handed-over.")
+    recipient: str | None = Field(description="police, bnn, prosecutor, state-treasury, ... (hand-over only).")
+    disposed_at: AwareDatetime
+    count: int = Field(ge=1)
+    weight_grams: float | None = Field(default=None, ge=0)
+    amount_rupiah: int | None = Field(default=None, ge=0)
+
+
+SEARCH_CONDUCTED = event_type("security", "search", "conducted", 1, SearchConducted)
+SEIZURE_STORED = event_type("security", "seizure", "stored", 1, SeizureStored)
+SEIZURE_DISPOSED = event_type("security", "seizure", "disposed", 1, SeizureDisposed)

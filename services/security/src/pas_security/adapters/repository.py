@@ -2,29 +2,57 @@
 
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Select, Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pas_security.adapters.tables import escapes, sanctions
+from pas_security.adapters.tables import escapes, facilities, sanctions
 from pas_security.domain.discipline import Sanction
 from pas_security.domain.escape import Escape, EscapeStatus, concurrent_change, still_at_large
+from pas_shared.api import Page, Scope
 from pas_shared.events.security import DisciplineLevel
+
+
+def scoped_by_upt(
+    query: Select[Any], table: Table, scope: Scope, *, upt_code: str | None, kanwil_code: str | None
+) -> Select[Any]:
+    """The rows of UPTs within the caller's scope (and the filters). These tables hold the UPT
+    only: its Kanwil comes from the UPT directory."""
+    if scope.level == "upt":
+        query = query.where(table.c.upt_code == scope.code)
+    for kanwil in (scope.code if scope.level == "kanwil" else None, kanwil_code):
+        if kanwil is not None:
+            query = query.where(table.c.upt_code.in_(select(facilities.c.upt_code).where(facilities.c.kanwil_code == kanwil)))
+    if upt_code is not None:
+        query = query.where(table.c.upt_code == upt_code)
+    return query
+
+
+async def _page(session: AsyncSession, query: Select[Any], order: list[Any], page: Page) -> tuple[list[Any], int]:
+    total = int((await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one())
+    rows = (await session.execute(query.order_by(*order).limit(page.limit).offset(page.offset))).mappings()
+    return list(rows), total
 
 
 class SanctionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get(self, case_id: str) -> Sanction | None:
-        row = (await self.session.execute(select(sanctions).where(sanctions.c.case_id == case_id))).mappings().first()
+    async def get(self, case_id: str, scope: Scope) -> Sanction | None:
+        query = scoped_by_upt(
+            select(sanctions).where(sanctions.c.case_id == case_id), sanctions, scope, upt_code=None, kanwil_code=None
+        )
+        row = (await self.session.execute(query)).mappings().first()
         return None if row is None else _sanction(row)
 
-    async def for_inmate(self, inmate_id: str) -> list[Sanction]:
-        query = (
-            select(sanctions).where(sanctions.c.inmate_id == inmate_id).order_by(sanctions.c.sanctioned_on, sanctions.c.case_id)
-        )
-        return [_sanction(row) for row in (await self.session.execute(query)).mappings()]
+    async def find(
+        self, scope: Scope, *, inmate_id: str | None, upt_code: str | None, kanwil_code: str | None, page: Page
+    ) -> tuple[list[Sanction], int]:
+        query = scoped_by_upt(select(sanctions), sanctions, scope, upt_code=upt_code, kanwil_code=kanwil_code)
+        if inmate_id is not None:
+            query = query.where(sanctions.c.inmate_id == inmate_id)
+        rows, total = await _page(self.session, query, [sanctions.c.sanctioned_on, sanctions.c.case_id], page)
+        return [_sanction(r) for r in rows], total
 
     async def add(self, sanction: Sanction) -> None:
         await self.session.execute(insert(sanctions).values(**sanction_row(sanction)))
@@ -65,8 +93,11 @@ class EscapeRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get(self, escape_id: str) -> Escape | None:
-        row = (await self.session.execute(select(escapes).where(escapes.c.escape_id == escape_id))).mappings().first()
+    async def get(self, escape_id: str, scope: Scope) -> Escape | None:
+        query = scoped_by_upt(
+            select(escapes).where(escapes.c.escape_id == escape_id), escapes, scope, upt_code=None, kanwil_code=None
+        )
+        row = (await self.session.execute(query)).mappings().first()
         return None if row is None else _escape(row)
 
     async def open_for_inmate(self, inmate_id: str) -> Escape | None:
@@ -74,13 +105,14 @@ class EscapeRepository:
         row = (await self.session.execute(query)).mappings().first()
         return None if row is None else _escape(row)
 
-    async def find(self, *, upt_code: str | None = None, status: EscapeStatus | None = None) -> list[Escape]:
-        query = select(escapes).order_by(escapes.c.escaped_at, escapes.c.escape_id)
-        if upt_code is not None:
-            query = query.where(escapes.c.upt_code == upt_code)
+    async def find(
+        self, scope: Scope, *, upt_code: str | None, kanwil_code: str | None, status: EscapeStatus | None, page: Page
+    ) -> tuple[list[Escape], int]:
+        query = scoped_by_upt(select(escapes), escapes, scope, upt_code=upt_code, kanwil_code=kanwil_code)
         if status is not None:
             query = query.where(escapes.c.status == status.value)
-        return [_escape(row) for row in (await self.session.execute(query)).mappings()]
+        rows, total = await _page(self.session, query, [escapes.c.escaped_at, escapes.c.escape_id], page)
+        return [_escape(r) for r in rows], total
 
     async def add(self, escape: Escape) -> None:
         try:

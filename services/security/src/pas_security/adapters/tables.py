@@ -1,4 +1,4 @@
-from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Date, Float, ForeignKey, Index, Integer, Numeric, String, Table, Text
 
 from pas_shared.db import UTCDateTime, define_platform_tables, new_metadata
 from pas_shared.directory import define_directory_table
@@ -189,4 +189,115 @@ Index(
     unique=True,
     postgresql_where=corrective_actions.c.status == "open",
     sqlite_where=corrective_actions.c.status == "open",
+)
+
+officers = Table(
+    "officers",
+    metadata,
+    Column("officer_id", String(36), primary_key=True),
+    Column("nip", String(18), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("position", String(64), nullable=False),
+    Column("guard", Boolean, nullable=False),
+    Column("post", String(200), nullable=False),
+    Column("upt_code", String(32), nullable=False, index=True),
+    Column("kanwil_code", String(32), nullable=False, index=True),
+    Column("assigned_on", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("separated_on", Date, nullable=True),
+    Column("separation_reason", String(64), nullable=True),
+)
+
+officer_trainings = Table(
+    "officer_trainings",
+    metadata,
+    Column("training_id", String(36), primary_key=True),
+    Column("officer_id", String(36), ForeignKey("officers.officer_id"), nullable=False, index=True),
+    Column("upt_code", String(32), nullable=False),
+    Column("kanwil_code", String(32), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("completed_on", Date, nullable=False),
+    Column("passed", Boolean, nullable=False),
+    Column("hours", Integer, nullable=False),
+    Column("provider", String(200), nullable=False),
+    Column("certificate_no", String(100), nullable=True),
+    Column("valid_until", Date, nullable=True, index=True),
+)
+
+officer_sanctions = Table(
+    "officer_sanctions",
+    metadata,
+    Column("action_id", String(36), primary_key=True),
+    Column("officer_id", String(36), ForeignKey("officers.officer_id"), nullable=False, index=True),
+    Column("upt_code", String(32), nullable=False, index=True),
+    Column("kanwil_code", String(32), nullable=False, index=True),
+    Column("level", String(16), nullable=False),
+    Column("penalty", String(64), nullable=False),
+    Column("reason", String(64), nullable=False),
+    Column("decided_on", Date, nullable=False),
+    Column("decree_no", String(100), nullable=False),
+    Column("incident_id", String(36), nullable=True),
+)
+
+searches = Table(
+    "searches",
+    metadata,
+    Column("search_id", String(36), primary_key=True),
+    Column("upt_code", String(32), nullable=False, index=True),
+    Column("kanwil_code", String(32), nullable=False, index=True),
+    Column("time_zone", String(64), nullable=False),
+    Column("place", String(64), nullable=False),
+    Column("location", String(200), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("started_on", Date, nullable=False, index=True),
+    Column("ended_at", UTCDateTime, nullable=True),
+    Column("incident_id", String(36), nullable=True, index=True),
+    Column("notes", String(2000), nullable=True),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+search_team = Table(
+    "search_team",
+    metadata,
+    Column("search_id", String(36), ForeignKey("searches.search_id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("nip", String(18), nullable=True),
+)
+
+seizures = Table(
+    "seizures",
+    metadata,
+    Column("seizure_id", String(36), primary_key=True),
+    Column("search_id", String(36), ForeignKey("searches.search_id"), nullable=False, index=True),
+    Column("upt_code", String(32), nullable=False, index=True),
+    Column("kanwil_code", String(32), nullable=False, index=True),
+    Column("time_zone", String(64), nullable=False),
+    Column("item_type", String(64), nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("description", String(500), nullable=False),
+    Column("weight_grams", Numeric(12, 3), nullable=True),
+    Column("amount_rupiah", BigInteger, nullable=True),
+    Column("inmate_id", String(36), nullable=True, index=True),
+    Column("inmate_verified", Boolean, nullable=True),
+    Column("status", String(16), nullable=False),
+)
+
+seizure_custody = Table(
+    "seizure_custody",
+    metadata,
+    Column("seizure_id", String(36), ForeignKey("seizures.seizure_id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("from_status", String(16), nullable=True),
+    Column("to_status", String(16), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("handled_by", String(200), nullable=False),
+    Column("place", String(200), nullable=False),
+    Column("witness", String(500), nullable=False),
+    Column("recipient", String(64), nullable=True),
+    Column("document_no", String(100), nullable=True),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
 )

@@ -1,17 +1,21 @@
+"""Routes for inmate discipline (sanctions, Register F) and escapes. Every route takes the
+caller's scope: a record outside it is not found, a UPT outside it is not known."""
+
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from pas_security.adapters.repository import EscapeRepository, SanctionRepository
 from pas_security.api.schemas import AnnulIn, EscapeIn, EscapeOut, RecaptureIn, SanctionIn, SanctionOut
 from pas_security.app import handlers
 from pas_security.app.commands import AnnulSanction, RecordRecapture, RecordSanction, ReportEscape
 from pas_security.domain.discipline import Sanction
 from pas_security.domain.escape import Escape, EscapeStatus
-from pas_shared.api import ActorDep, ClockDep, DatabaseDep
+from pas_shared.api import ActorDep, ClockDep, DatabaseDep, PageDep, PageOut, ScopeDep
 from pas_shared.events.remission import UPT_CODE
 
 router = APIRouter(prefix="/api/v1")
+
+UptQuery = Annotated[str | None, Query(pattern=UPT_CODE)]
 
 
 def _sanction_out(sanction: Sanction) -> SanctionOut:
@@ -28,22 +32,33 @@ def _sanction_out(sanction: Sanction) -> SanctionOut:
 
 
 @router.post("/discipline/sanctions", status_code=status.HTTP_201_CREATED, operation_id="recordSanction", tags=["discipline"])
-async def record_sanction(body: SanctionIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> SanctionOut:
-    sanction = await handlers.record_sanction(db, RecordSanction(**body.model_dump()), actor=actor, clock=clock)
-    return _sanction_out(sanction)
+async def record_sanction(body: SanctionIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep) -> SanctionOut:
+    cmd = RecordSanction(**body.model_dump())
+    return _sanction_out(await handlers.record_sanction(db, cmd, scope=scope, actor=actor, clock=clock))
 
 
 @router.post("/discipline/sanctions/{case_id}/annul", operation_id="annulSanction", tags=["discipline"])
-async def annul_sanction(case_id: str, body: AnnulIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> SanctionOut:
+async def annul_sanction(
+    case_id: str, body: AnnulIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep
+) -> SanctionOut:
     cmd = AnnulSanction(case_id=case_id, annulled_on=body.annulled_on)
-    return _sanction_out(await handlers.annul_sanction(db, cmd, actor=actor, clock=clock))
+    return _sanction_out(await handlers.annul_sanction(db, cmd, scope=scope, actor=actor, clock=clock))
 
 
 @router.get("/discipline/sanctions", operation_id="listSanctions", tags=["discipline"])
-async def list_sanctions(inmate_id: str, db: DatabaseDep) -> list[SanctionOut]:
-    async with db.sessions() as session:
-        sanctions = await SanctionRepository(session).for_inmate(inmate_id)
-    return [_sanction_out(s) for s in sanctions]
+async def list_sanctions(
+    db: DatabaseDep,
+    scope: ScopeDep,
+    page: PageDep,
+    inmate_id: Annotated[str | None, Query(min_length=1, max_length=36)] = None,
+    upt_code: UptQuery = None,
+    kanwil_code: UptQuery = None,
+) -> PageOut[SanctionOut]:
+    """Oldest first."""
+    found, total = await handlers.list_sanctions(
+        db, inmate_id=inmate_id, upt_code=upt_code, kanwil_code=kanwil_code, scope=scope, page=page
+    )
+    return PageOut(items=[_sanction_out(s) for s in found], total=total, limit=page.limit, offset=page.offset)
 
 
 def _escape_out(escape: Escape) -> EscapeOut:
@@ -62,23 +77,30 @@ def _escape_out(escape: Escape) -> EscapeOut:
 
 
 @router.post("/escapes", status_code=status.HTTP_201_CREATED, operation_id="reportEscape", tags=["escapes"])
-async def report_escape(body: EscapeIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> EscapeOut:
-    escape = await handlers.report_escape(db, ReportEscape(**body.model_dump()), actor=actor, clock=clock)
+async def report_escape(body: EscapeIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep) -> EscapeOut:
+    escape = await handlers.report_escape(db, ReportEscape(**body.model_dump()), scope=scope, actor=actor, clock=clock)
     return _escape_out(escape)
 
 
 @router.post("/escapes/{escape_id}/recapture", operation_id="recordRecapture", tags=["escapes"])
-async def record_recapture(escape_id: str, body: RecaptureIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> EscapeOut:
+async def record_recapture(
+    escape_id: str, body: RecaptureIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep
+) -> EscapeOut:
     cmd = RecordRecapture(escape_id=escape_id, recaptured_at=body.recaptured_at, place=body.place)
-    return _escape_out(await handlers.record_recapture(db, cmd, actor=actor, clock=clock))
+    return _escape_out(await handlers.record_recapture(db, cmd, scope=scope, actor=actor, clock=clock))
 
 
 @router.get("/escapes", operation_id="listEscapes", tags=["escapes"])
 async def list_escapes(
     db: DatabaseDep,
-    upt_code: Annotated[str | None, Query(pattern=UPT_CODE)] = None,
+    scope: ScopeDep,
+    page: PageDep,
+    upt_code: UptQuery = None,
+    kanwil_code: UptQuery = None,
     escape_status: Annotated[EscapeStatus | None, Query(alias="status")] = None,
-) -> list[EscapeOut]:
-    async with db.sessions() as session:
-        escapes = await EscapeRepository(session).find(upt_code=upt_code, status=escape_status)
-    return [_escape_out(e) for e in escapes]
+) -> PageOut[EscapeOut]:
+    """Oldest escape first."""
+    found, total = await handlers.list_escapes(
+        db, upt_code=upt_code, kanwil_code=kanwil_code, status=escape_status, scope=scope, page=page
+    )
+    return PageOut(items=[_escape_out(e) for e in found], total=total, limit=page.limit, offset=page.offset)

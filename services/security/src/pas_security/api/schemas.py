@@ -56,9 +56,9 @@ class EscapeOut(BaseModel):
     inmate_id: str
     upt_code: str
     escaped_at: datetime
-    escaped_on: date = Field(description="Calendar date of the escape in the UPT's time zone (WIB for now).")
+    escaped_on: date = Field(description="Calendar date of the escape in the UPT's own time zone (UPT directory).")
     method: str
     status: EscapeStatus
     recaptured_at: datetime | None
-    recaptured_on: date | None = Field(description="Calendar date of the recapture in the UPT's time zone (WIB for now).")
+    recaptured_on: date | None = Field(description="Calendar date of the recapture in the UPT's own time zone (UPT directory).")
     place: str | None

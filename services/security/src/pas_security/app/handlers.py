@@ -1,4 +1,7 @@
-"""Use cases. Each runs in one unit of work: state, events (outbox) and audit commit together."""
+"""Use cases of discipline and escapes. Each runs in one unit of work: state, events (outbox) and
+audit commit together. Every read and change takes the caller's scope (a record outside it is
+not found, a UPT outside it is not known), and legal dates are the UPT's own calendar dates
+(its time zone from the UPT directory)."""
 
 from pas_security.adapters.repository import (
     EscapeRepository,
@@ -6,85 +9,111 @@ from pas_security.adapters.repository import (
     escape_row,
     sanction_row,
 )
-from pas_security.adapters.tables import roster
+from pas_security.adapters.tables import facilities, roster
 from pas_security.app.commands import AnnulSanction, RecordRecapture, RecordSanction, ReportEscape
-from pas_security.domain.discipline import Sanction
-from pas_security.domain.escape import Escape, escape_not_found
-from pas_shared.clock import Clock, latest_local_today
+from pas_security.domain.discipline import Sanction, sanction_not_found
+from pas_security.domain.escape import Escape, EscapeStatus, escape_not_found
+from pas_shared.api import Page, Scope
+from pas_shared.clock import Clock
 from pas_shared.db import Database, UnitOfWork
-from pas_shared.errors import NotFound
+from pas_shared.directory import KnownUpt, require_upt
 from pas_shared.ids import new_id
-from pas_shared.roster import RosterEntry, require_on_roster
+from pas_shared.roster import require_on_roster
 
 
-async def record_sanction(db: Database, cmd: RecordSanction, *, actor: str, clock: Clock) -> Sanction:
+async def record_sanction(db: Database, cmd: RecordSanction, *, scope: Scope, actor: str, clock: Clock) -> Sanction:
     async with UnitOfWork(db, actor=actor) as uow:
-        entry = await require_on_roster(uow.session, roster, cmd.inmate_id, cmd.upt_code)
+        upt = await require_upt(uow.session, facilities, cmd.upt_code, scope=scope)
+        await require_on_roster(uow.session, roster, cmd.inmate_id, upt.upt_code)
         sanction = Sanction.impose(
             case_id=new_id(),
             inmate_id=cmd.inmate_id,
-            upt_code=cmd.upt_code,
+            upt_code=upt.upt_code,
             level=cmd.level,
             sanctioned_on=cmd.sanctioned_on,
             isolation_days=cmd.isolation_days,
-            today=latest_local_today(clock),
+            today=upt.today(clock),
         )
         await SanctionRepository(uow.session).add(sanction)
-        _publish(uow, sanction, entry)
+        _publish(uow, sanction, upt)
         uow.audit("discipline.sanctioned", "sanction", sanction.case_id, after=sanction_row(sanction))
     return sanction
 
 
-async def annul_sanction(db: Database, cmd: AnnulSanction, *, actor: str, clock: Clock) -> Sanction:
+async def annul_sanction(db: Database, cmd: AnnulSanction, *, scope: Scope, actor: str, clock: Clock) -> Sanction:
     async with UnitOfWork(db, actor=actor) as uow:
         sanctions = SanctionRepository(uow.session)
-        sanction = await sanctions.get(cmd.case_id)
+        sanction = await sanctions.get(cmd.case_id, scope)
         if sanction is None:
-            raise NotFound(id=f"Hukuman disiplin {cmd.case_id} tidak ditemukan.", en=f"Sanction {cmd.case_id} does not exist.")
-        entry = await require_on_roster(uow.session, roster, sanction.inmate_id, sanction.upt_code)
+            raise sanction_not_found(cmd.case_id)
+        upt = await require_upt(uow.session, facilities, sanction.upt_code)
+        await require_on_roster(uow.session, roster, sanction.inmate_id, sanction.upt_code)
         before = sanction_row(sanction)
-        sanction.annul(on=cmd.annulled_on, today=latest_local_today(clock))
+        sanction.annul(on=cmd.annulled_on, today=upt.today(clock))
         await sanctions.save_annulment(sanction)
-        _publish(uow, sanction, entry)
+        _publish(uow, sanction, upt)
         uow.audit("discipline.annulled", "sanction", sanction.case_id, before=before, after=sanction_row(sanction))
     return sanction
 
 
-async def report_escape(db: Database, cmd: ReportEscape, *, actor: str, clock: Clock) -> Escape:
+async def list_sanctions(
+    db: Database, *, inmate_id: str | None, upt_code: str | None, kanwil_code: str | None, scope: Scope, page: Page
+) -> tuple[list[Sanction], int]:
+    async with db.sessions() as session:
+        return await SanctionRepository(session).find(
+            scope, inmate_id=inmate_id, upt_code=upt_code, kanwil_code=kanwil_code, page=page
+        )
+
+
+async def report_escape(db: Database, cmd: ReportEscape, *, scope: Scope, actor: str, clock: Clock) -> Escape:
     async with UnitOfWork(db, actor=actor) as uow:
-        entry = await require_on_roster(uow.session, roster, cmd.inmate_id, cmd.upt_code)
+        upt = await require_upt(uow.session, facilities, cmd.upt_code, scope=scope)
+        await require_on_roster(uow.session, roster, cmd.inmate_id, upt.upt_code)
         escapes = EscapeRepository(uow.session)
-        # The escape date (escaped_on) is taken in WIB for now: see domain.escape.DEFAULT_UPT_ZONE.
         escape = Escape.report(
             escape_id=new_id(),
             inmate_id=cmd.inmate_id,
-            upt_code=cmd.upt_code,
+            upt_code=upt.upt_code,
             escaped_at=cmd.escaped_at,
             method=cmd.method,
             now=clock(),
+            zone=upt.zone,
             open_escape=await escapes.open_for_inmate(cmd.inmate_id),
         )
         await escapes.add(escape)
-        _publish(uow, escape, entry)
+        _publish(uow, escape, upt)
         uow.audit("escape.reported", "escape", escape.escape_id, after=escape_row(escape))
     return escape
 
 
-async def record_recapture(db: Database, cmd: RecordRecapture, *, actor: str, clock: Clock) -> Escape:
+async def record_recapture(db: Database, cmd: RecordRecapture, *, scope: Scope, actor: str, clock: Clock) -> Escape:
     async with UnitOfWork(db, actor=actor) as uow:
         escapes = EscapeRepository(uow.session)
-        escape = await escapes.get(cmd.escape_id)
+        escape = await escapes.get(cmd.escape_id, scope)
         if escape is None:
             raise escape_not_found(cmd.escape_id)
-        entry = await require_on_roster(uow.session, roster, escape.inmate_id, escape.upt_code)
+        upt = await require_upt(uow.session, facilities, escape.upt_code)
         before = escape_row(escape)
-        escape.recapture(recaptured_at=cmd.recaptured_at, place=cmd.place, now=clock())
+        escape.recapture(recaptured_at=cmd.recaptured_at, place=cmd.place, now=clock(), zone=upt.zone)
         await escapes.save_recapture(escape)
-        _publish(uow, escape, entry)
+        _publish(uow, escape, upt)
         uow.audit("escape.recaptured", "escape", escape.escape_id, before=before, after=escape_row(escape))
     return escape
 
 
-def _publish(uow: UnitOfWork, aggregate: Sanction | Escape, entry: RosterEntry) -> None:
+async def list_escapes(
+    db: Database,
+    *,
+    upt_code: str | None,
+    kanwil_code: str | None,
+    status: EscapeStatus | None,
+    scope: Scope,
+    page: Page,
+) -> tuple[list[Escape], int]:
+    async with db.sessions() as session:
+        return await EscapeRepository(session).find(scope, upt_code=upt_code, kanwil_code=kanwil_code, status=status, page=page)
+
+
+def _publish(uow: UnitOfWork, aggregate: Sanction | Escape, upt: KnownUpt) -> None:
     # subject = inmate: one inmate's discipline (or escape) events stay in order on one partition.
-    uow.emit_recorded(aggregate.events, subject=aggregate.inmate_id, uptcode=aggregate.upt_code, kanwilcode=entry.kanwil_code)
+    uow.emit_recorded(aggregate.events, subject=aggregate.inmate_id, uptcode=aggregate.upt_code, kanwilcode=upt.kanwil_code)

@@ -11,7 +11,7 @@ from datetime import date
 from pydantic import BaseModel
 
 from pas_security.domain.rules import RuleBook, RuleSet, default_rules
-from pas_shared.errors import Conflict, RuleViolation
+from pas_shared.errors import Conflict, FieldError, NotFound, RuleViolation
 from pas_shared.events.security import DisciplineAnnulled, DisciplineLevel, DisciplineSanctioned
 
 DISCIPLINE_RULE = "hukuman-disiplin"
@@ -121,3 +121,11 @@ class Sanction:
         self.events.append(
             DisciplineAnnulled(case_id=self.case_id, inmate_id=self.inmate_id, upt_code=self.upt_code, annulled_on=on)
         )
+
+
+def sanction_not_found(case_id: str) -> NotFound:
+    return NotFound(
+        id=f"Hukuman disiplin {case_id} tidak ditemukan.",
+        en=f"Sanction {case_id} does not exist.",
+        errors=[FieldError("case_id", "sanction-exists", "Data hukuman disiplin tidak ditemukan.", "No such sanction.")],
+    )

@@ -15,12 +15,6 @@ from pas_shared.errors import Conflict, FieldError, NotFound, RuleViolation
 from pas_shared.events.security import EscapeeRecaptured, EscapeReported
 from pas_shared.workflow import changed_concurrently, require_transition
 
-# The legal dates of an escape are calendar dates in the UPT's own time zone. The security
-# service does not know each UPT's zone yet (remission does), so for now every UPT is taken to
-# be in Asia/Jakarta (WIB, UTC+7). For a WITA or WIT UPT an instant between local midnight and
-# 01:00 / 02:00 then gets the previous day's date. Callers pass the UPT's zone once it is known.
-DEFAULT_UPT_ZONE = ZoneInfo("Asia/Jakarta")
-
 
 class EscapeStatus(StrEnum):
     AT_LARGE = "at_large"
@@ -82,10 +76,11 @@ class Escape:
         escaped_at: datetime,
         method: str,
         now: datetime,
+        zone: ZoneInfo,
         open_escape: "Escape | None" = None,
-        zone: ZoneInfo = DEFAULT_UPT_ZONE,
     ) -> "Escape":
-        """`open_escape`: the inmate's escape still at large, if any (one at a time)."""
+        """`zone`: the UPT's time zone (its legal dates are its own calendar dates);
+        `open_escape`: the inmate's escape still at large, if any (one at a time)."""
         _require_aware("escaped_at", escaped_at)
         _not_in_future("escaped_at", escaped_at, now, what_id="pelarian", what_en="escape")
         if open_escape is not None:
@@ -117,7 +112,7 @@ class Escape:
     def _require(self, to: EscapeStatus) -> None:
         require_transition(NEXT, self.status, to, what_id=f"Pelarian {self.escape_id}", what_en=f"Escape {self.escape_id}")
 
-    def recapture(self, *, recaptured_at: datetime, place: str, now: datetime, zone: ZoneInfo = DEFAULT_UPT_ZONE) -> None:
+    def recapture(self, *, recaptured_at: datetime, place: str, now: datetime, zone: ZoneInfo) -> None:
         # The state is checked first: recapturing a recaptured escapee is a conflict whatever the time.
         self._require(EscapeStatus.RECAPTURED)
         _require_aware("recaptured_at", recaptured_at)

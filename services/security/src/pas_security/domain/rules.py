@@ -4,7 +4,7 @@ from functools import cache
 
 from pas_shared.rules import RuleBook, RuleSet
 
-__all__ = ["RuleBook", "RuleSet", "default_rules", "incident_rules", "sop_rules"]
+__all__ = ["RuleBook", "RuleSet", "default_rules", "incident_rules", "officer_rules", "search_rules", "sop_rules"]
 
 
 @cache
@@ -20,3 +20,13 @@ def incident_rules() -> RuleBook:
 @cache
 def sop_rules() -> RuleBook:
     return RuleBook.from_package("pas_security.domain", "rule_data/sop_audits.json")
+
+
+@cache
+def officer_rules() -> RuleBook:
+    return RuleBook.from_package("pas_security.domain", "rule_data/officers.json")
+
+
+@cache
+def search_rules() -> RuleBook:
+    return RuleBook.from_package("pas_security.domain", "rule_data/searches.json")
