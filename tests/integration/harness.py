@@ -133,6 +133,7 @@ class Platform:
             "consumer_backoff_seconds": 0.05,
             "consumer_max_attempts": 3,
             "log_json": True,
+            "jobs_enabled": False,  # scheduled jobs would race a test's own calls; a test turns them on
         } | overrides
         return {f"{prefix}{k.upper()}": str(v) for k, v in values.items()}
 

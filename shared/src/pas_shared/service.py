@@ -7,6 +7,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aiokafka import AIOKafkaProducer
@@ -19,6 +20,7 @@ from pas_shared.consumer import ConsumerRunner, Subscription
 from pas_shared.db import Database, PlatformTables
 from pas_shared.events.catalog import CATALOG
 from pas_shared.ids import new_id
+from pas_shared.jobs import Job, JobRunner
 from pas_shared.kafka import dlq_topic, ensure_topics, new_producer, until_done
 from pas_shared.logging import child_traceparent, configure_logging, correlation_id, trace_parent
 from pas_shared.metrics import Metrics
@@ -39,6 +41,7 @@ class ServiceSpec:
     tables: PlatformTables
     routers: list[APIRouter] = field(default_factory=list)
     subscriptions: list[Subscription] = field(default_factory=list)
+    jobs: list[Job] = field(default_factory=list)  # run on a schedule (pas_shared.jobs)
 
 
 class KafkaRuntime:
@@ -201,10 +204,18 @@ def create_app(spec: ServiceSpec) -> FastAPI:
             "broker": runtime.broker_check,
         }
         runtime.start()
+        clock = getattr(app.state, "clock", None) or (lambda: datetime.now(UTC))
+        jobs = JobRunner(
+            spec.jobs, db, clock, interval=settings.jobs_interval_seconds, first_after=min(5.0, settings.jobs_interval_seconds)
+        )
+        app.state.jobs = jobs
+        if settings.jobs_enabled:
+            jobs.start()
         log.info("service started", extra={"port": settings.port})
         try:
             yield
         finally:
+            await jobs.stop()
             await runtime.stop()
             await db.dispose()
 

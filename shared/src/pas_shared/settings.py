@@ -27,6 +27,10 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     relay_idle_poll_seconds: float = Field(default=0.2, gt=0, le=10)
     consumers_enabled: bool = Field(default=True, description="Run this service's consumers.")
+    jobs_enabled: bool = Field(default=True, description="Run this service's scheduled jobs (expiry warnings, escalations).")
+    jobs_interval_seconds: float = Field(
+        default=3600, gt=0, le=86_400, description="How often each scheduled job runs (and once shortly after start)."
+    )
     consumer_max_attempts: int = Field(
         default=5, ge=1, le=50, description="Tries of a failing handler before the message goes to the DLQ."
     )

@@ -6,8 +6,11 @@ from fastapi import FastAPI
 
 from pas_food_audit.adapters.tables import facilities, platform, roster
 from pas_food_audit.api import contracts, deliveries, inspections, kitchens, menus, sanctions
+from pas_food_audit.app import inspections as inspection_use_cases
+from pas_food_audit.app import kitchens as kitchen_use_cases
 from pas_food_audit.settings import Settings
 from pas_shared.directory import directory_subscription
+from pas_shared.jobs import ACTOR, NATIONAL, Job
 from pas_shared.roster import roster_router, roster_subscription
 from pas_shared.service import ServiceSpec, create_app
 
@@ -35,6 +38,16 @@ def create(settings: Settings | None = None) -> FastAPI:
             subscriptions=[
                 roster_subscription(settings.service_name, roster),
                 directory_subscription(settings.service_name, facilities),
+            ],
+            jobs=[
+                Job(
+                    "certificate-expiry",
+                    lambda db, clock: kitchen_use_cases.warn_expiring_certificates(db, NATIONAL, actor=ACTOR, clock=clock),
+                ),
+                Job(
+                    "finding-escalation",
+                    lambda db, clock: inspection_use_cases.escalate_overdue_findings(db, NATIONAL, actor=ACTOR, clock=clock),
+                ),
             ],
         )
     )

@@ -12,8 +12,10 @@ from pas_rehabilitation.api.permits import router as permits_router
 from pas_rehabilitation.api.products import router as products_router
 from pas_rehabilitation.api.programmes import router as programmes_router
 from pas_rehabilitation.api.routes import router
+from pas_rehabilitation.app import branding, permits
 from pas_rehabilitation.settings import Settings
 from pas_shared.directory import directory_subscription
+from pas_shared.jobs import ACTOR, NATIONAL, Job
 from pas_shared.roster import roster_router, roster_subscription
 from pas_shared.service import ServiceSpec, create_app
 
@@ -42,6 +44,13 @@ def create(settings: Settings | None = None) -> FastAPI:
             subscriptions=[
                 roster_subscription(settings.service_name, roster),
                 directory_subscription(settings.service_name, facilities),
+            ],
+            jobs=[
+                Job("permit-expiry", lambda db, clock: permits.check_expiries(db, scope=NATIONAL, actor=ACTOR, clock=clock)),
+                Job(
+                    "partnership-expiry",
+                    lambda db, clock: branding.check_partnership_expiries(db, scope=NATIONAL, actor=ACTOR, clock=clock),
+                ),
             ],
         )
     )
