@@ -96,10 +96,19 @@ class AssessmentRepository:
         return None if row is None else _assessment(row)
 
     async def search(
-        self, scope: Scope, *, inmate_id: str | None, upt_code: str | None, limit: int, offset: int
+        self,
+        scope: Scope,
+        *,
+        inmate_id: str | None,
+        upt_code: str | None,
+        kanwil_code: str | None = None,
+        limit: int,
+        offset: int,
     ) -> tuple[list[Assessment], int]:
         r = risk_assessments
         where = within(scope, r.c.upt_code)
+        if kanwil_code is not None:
+            where += within(Scope("kanwil", kanwil_code), r.c.upt_code)
         for column, value in ((r.c.inmate_id, inmate_id), (r.c.upt_code, upt_code)):
             if value is not None:
                 where.append(column == value)
@@ -151,9 +160,12 @@ async def search_enrolments(
     status: EnrolmentStatus | None,
     limit: int,
     offset: int,
+    kanwil_code: str | None = None,
 ) -> tuple[list[Enrolment], int]:
     e = enrolments
     where = within(scope, e.c.upt_code)
+    if kanwil_code is not None:
+        where += within(Scope("kanwil", kanwil_code), e.c.upt_code)
     for column, value in ((e.c.inmate_id, inmate_id), (e.c.programme_id, programme_id), (e.c.upt_code, upt_code)):
         if value is not None:
             where.append(column == value)

@@ -56,6 +56,7 @@ async def list_enrolments(
     inmate_id: str | None = None,
     programme_id: str | None = None,
     upt_code: Annotated[str | None, Query(pattern=UPT_CODE)] = None,
+    kanwil_code: Annotated[str | None, Query(pattern=UPT_CODE)] = None,
     state: Annotated[EnrolmentStatus | None, Query(alias="status")] = None,
 ) -> PageOut[EnrolmentOut]:
     async with db.sessions() as session:
@@ -65,6 +66,7 @@ async def list_enrolments(
             inmate_id=inmate_id,
             programme_id=programme_id,
             upt_code=upt_code,
+            kanwil_code=kanwil_code,
             status=state,
             limit=page.limit,
             offset=page.offset,
@@ -85,8 +87,8 @@ def _assessment_out(assessment: Assessment) -> AssessmentOut:
 
 
 @router.post("/risk-assessments", status_code=status.HTTP_201_CREATED, operation_id="assessRisk", tags=["risk"])
-async def assess_risk(body: AssessmentIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> AssessmentOut:
-    assessment = await handlers.assess_risk(db, AssessRisk(**body.model_dump()), actor=actor, clock=clock)
+async def assess_risk(body: AssessmentIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep, scope: ScopeDep) -> AssessmentOut:
+    assessment = await handlers.assess_risk(db, AssessRisk(**body.model_dump()), scope=scope, actor=actor, clock=clock)
     return _assessment_out(assessment)
 
 
@@ -97,9 +99,10 @@ async def list_risk_assessments(
     scope: ScopeDep,
     inmate_id: str | None = None,
     upt_code: Annotated[str | None, Query(pattern=UPT_CODE)] = None,
+    kanwil_code: Annotated[str | None, Query(pattern=UPT_CODE)] = None,
 ) -> PageOut[AssessmentOut]:
     async with db.sessions() as session:
         found, total = await AssessmentRepository(session).search(
-            scope, inmate_id=inmate_id, upt_code=upt_code, limit=page.limit, offset=page.offset
+            scope, inmate_id=inmate_id, upt_code=upt_code, kanwil_code=kanwil_code, limit=page.limit, offset=page.offset
         )
     return PageOut(items=[_assessment_out(a) for a in found], total=total, limit=page.limit, offset=page.offset)

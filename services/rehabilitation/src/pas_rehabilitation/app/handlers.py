@@ -12,7 +12,7 @@ from pas_rehabilitation.app.commands import AssessRisk, EnrolInProgramme, GradeE
 from pas_rehabilitation.domain.programme import Enrolment, enrolment_not_found, programme_not_found
 from pas_rehabilitation.domain.risk import Assessment
 from pas_shared.api import Scope
-from pas_shared.clock import Clock, latest_local_today
+from pas_shared.clock import Clock
 from pas_shared.db import Database, UnitOfWork
 from pas_shared.directory import require_upt
 from pas_shared.ids import new_id
@@ -53,17 +53,19 @@ async def grade_enrolment(db: Database, cmd: GradeEnrolment, *, scope: Scope, ac
         entry = await require_on_roster(uow.session, roster, enrolment.inmate_id, enrolment.upt_code)
         if not scope.allows(upt_code=entry.upt_code, kanwil_code=entry.kanwil_code):  # out of scope: as if it did not exist
             raise enrolment_not_found(cmd.enrolment_id)
+        upt = await require_upt(uow.session, facilities, enrolment.upt_code)
         before = enrolment_row(enrolment)
         was = enrolment.status
-        enrolment.record_grade(grade=cmd.grade, graded_on=cmd.graded_on, today=latest_local_today(clock))
+        enrolment.record_grade(grade=cmd.grade, graded_on=cmd.graded_on, today=upt.today(clock))
         await enrolments.save(enrolment, was=was)
         _publish(uow, enrolment, entry)
         uow.audit("programme.graded", "enrolment", enrolment.enrolment_id, before=before, after=enrolment_row(enrolment))
     return enrolment
 
 
-async def assess_risk(db: Database, cmd: AssessRisk, *, actor: str, clock: Clock) -> Assessment:
+async def assess_risk(db: Database, cmd: AssessRisk, *, scope: Scope, actor: str, clock: Clock) -> Assessment:
     async with UnitOfWork(db, actor=actor) as uow:
+        upt = await require_upt(uow.session, facilities, cmd.upt_code, scope=scope)
         entry = await require_on_roster(uow.session, roster, cmd.inmate_id, cmd.upt_code)
         assessments = AssessmentRepository(uow.session)
         assessment = Assessment.assess(
@@ -72,7 +74,7 @@ async def assess_risk(db: Database, cmd: AssessRisk, *, actor: str, clock: Clock
             upt_code=cmd.upt_code,
             level=cmd.level,
             assessed_on=cmd.assessed_on,
-            today=latest_local_today(clock),
+            today=upt.today(clock),
             previous=await assessments.latest_for_inmate(cmd.inmate_id),
         )
         await assessments.add(assessment)
