@@ -109,6 +109,19 @@ async def test_concurrent_approvals_grant_once_and_a_grant_follows_a_transfer(pl
         assert sorted(a.json()["granted_now"] for a in answers) == [0, 0, 0, 2]  # one of them granted, once
         records = await platform.records(GRANTS, at_least=2)  # while the relay runs
 
+        # An approved batch cannot be withdrawn; a computed one can, and then grants nothing.
+        cancel = {"why": "computed on the wrong facts"}
+        assert (await remission.post(f"/api/v1/remission-batches/{batch['batch_id']}/cancel", json=cancel)).status_code == 409
+        other = (
+            await remission.post(
+                "/api/v1/remission-batches", json=body | {"occasion": "remisi-khusus", "holiday": "natal", "on": "2025-12-25"}
+            )
+        ).json()
+        withdrawn = await remission.post(f"/api/v1/remission-batches/{other['batch_id']}/cancel", json=cancel)
+        assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "cancelled"
+        late = await remission.post(f"/api/v1/remission-batches/{other['batch_id']}/approve", json=decree)
+        assert late.status_code == 409
+
     assert await platform.scalar("remission", "SELECT count(*) FROM remission_grants") == 2
     assert await platform.scalar("remission", "SELECT count(*) FROM outbox WHERE event_type LIKE '%granted'") == 2
     granted = {dict(r.headers)["ce_subject"].decode(): dict(r.headers)["ce_uptcode"].decode() for r in records}

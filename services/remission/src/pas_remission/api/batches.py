@@ -49,6 +49,10 @@ class ApproveIn(Body):
     decree_number: str = Field(min_length=3, max_length=100, description="Number of the SK (decree) granting the remissions.")
 
 
+class CancelIn(Body):
+    why: str = Field(min_length=3, max_length=500, description="Why the batch is withdrawn.")
+
+
 class BatchOut(BaseModel):
     batch_id: str
     occasion: str
@@ -174,3 +178,9 @@ async def recompute(batch_id: str, db: DatabaseDep, actor: ActorDep, request: Re
 async def approve(batch_id: str, body: ApproveIn, db: DatabaseDep, actor: ActorDep) -> BatchOut:
     batch, granted = await batches.approve_batch(db, batch_id, decree_number=body.decree_number, actor=actor)
     return await _out(db, batch, granted)
+
+
+@router.post("/{batch_id}/cancel", operation_id="cancelRemissionBatch")
+async def cancel(batch_id: str, body: CancelIn, db: DatabaseDep, actor: ActorDep) -> BatchOut:
+    """Withdraw a computed batch before approval; an approved one cannot be cancelled (409)."""
+    return await _out(db, await batches.cancel_batch(db, batch_id, why=body.why, actor=actor))

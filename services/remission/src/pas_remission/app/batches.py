@@ -185,5 +185,18 @@ async def approve_batch(db: Database, batch_id: str, *, decree_number: str, acto
     return batch, len(rows)
 
 
+async def cancel_batch(db: Database, batch_id: str, *, why: str, actor: str) -> Batch:
+    """Withdraw a computed batch (wrong scope, wrong facts): nothing was granted, nothing is."""
+    async with UnitOfWork(db, actor=actor) as uow:
+        repo = BatchRepository(uow.session)
+        batch = await repo.get(batch_id, for_update=True)
+        if batch is None:
+            raise _not_found(batch_id)
+        batch.move(BatchStatus.CANCELLED, by=actor, why=why)
+        await repo.save(batch)
+        uow.audit("remission-batch.cancelled", "remission-batch", batch_id, after={"why": why})
+    return batch
+
+
 def _created(actor: str) -> Transition:
     return Transition(None, BatchStatus.COMPUTED, actor, "computed")
