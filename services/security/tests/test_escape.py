@@ -5,7 +5,7 @@ import pytest
 
 from pas_security.domain.escape import NEXT, Escape, EscapeStatus
 from pas_shared.errors import Conflict, RuleViolation
-from pas_shared.events.security import EscapeeRecaptured, EscapeReported
+from pas_shared.events.security import EscapeeDied, EscapeeRecaptured, EscapeReported
 
 WIB = timezone(timedelta(hours=7))
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=WIB)
@@ -40,7 +40,11 @@ def reported() -> Escape:
 
 
 def test_the_state_machine() -> None:
-    assert NEXT == {EscapeStatus.AT_LARGE: {EscapeStatus.RECAPTURED}, EscapeStatus.RECAPTURED: set()}
+    assert NEXT == {
+        EscapeStatus.AT_LARGE: {EscapeStatus.RECAPTURED, EscapeStatus.DEAD},
+        EscapeStatus.RECAPTURED: set(),
+        EscapeStatus.DEAD: set(),
+    }
     assert set(NEXT) == set(EscapeStatus)
 
 
@@ -189,3 +193,40 @@ def test_recaptured_is_final() -> None:
             escape.move(to)
     assert escape.status is EscapeStatus.RECAPTURED
     assert escape.events == []
+
+
+def test_an_escapee_who_died_at_large_ends_the_escape_with_an_event() -> None:
+    escape = reported()
+    escape.record_death(died_on=date(2026, 11, 20), place="Sungai Ciliwung", source="Visum RS Polri", today=date(2026, 11, 28))
+    assert (escape.status, escape.died_on, escape.death_place) == (EscapeStatus.DEAD, date(2026, 11, 20), "Sungai Ciliwung")
+    assert not escape.is_open
+    assert escape.events == [
+        EscapeeDied(
+            escape_id="e-1",
+            inmate_id="i-1",
+            upt_code="LP-X",
+            died_on=date(2026, 11, 20),
+            place="Sungai Ciliwung",
+            source="Visum RS Polri",
+        )
+    ]
+
+
+@pytest.mark.parametrize(("died_on", "rule"), [(date(2026, 11, 19), "not-before-escape"), (date(2026, 11, 29), "not-in-future")])
+def test_the_date_of_death_is_checked(died_on: date, rule: str) -> None:
+    escape = reported()
+    with pytest.raises(RuleViolation) as caught:
+        escape.record_death(died_on=died_on, place="x", source="y", today=date(2026, 11, 28))
+    assert (caught.value.errors[0].field, caught.value.errors[0].rule) == ("died_on", rule)
+    assert (escape.status, escape.events) == (EscapeStatus.AT_LARGE, [])
+
+
+def test_a_recaptured_escapee_cannot_be_recorded_dead_nor_a_dead_one_recaptured() -> None:
+    escape = reported()
+    escape.recapture(recaptured_at=NOW, place="Bekasi", now=NOW, zone=JAKARTA)
+    with pytest.raises(Conflict):
+        escape.record_death(died_on=date(2026, 11, 28), place="x", source="y", today=date(2026, 11, 28))
+    dead = reported()
+    dead.record_death(died_on=date(2026, 11, 21), place="x", source="y", today=date(2026, 11, 28))
+    with pytest.raises(Conflict):
+        dead.recapture(recaptured_at=NOW, place="Bekasi", now=NOW, zone=JAKARTA)

@@ -5,7 +5,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from pas_security.adapters.tables import facilities, platform, roster
-from pas_security.api import incidents, officers, searches, sop_audits
+from pas_security.api import discipline, incidents, officers, searches, sop_audits
 from pas_security.api.routes import router
 from pas_security.settings import Settings
 from pas_shared.directory import directory_subscription
@@ -24,7 +24,15 @@ def create(settings: Settings | None = None) -> FastAPI:
             description="Incidents and escapes, discipline (Register F), SOP audits, officer training, searches.",
             root=SERVICE_ROOT,
             tables=platform,
-            routers=[roster_router(roster), router, incidents.router, sop_audits.router, officers.router, searches.router],
+            routers=[
+                roster_router(roster),
+                router,
+                discipline.router,
+                incidents.router,
+                sop_audits.router,
+                officers.router,
+                searches.router,
+            ],
             subscriptions=[
                 roster_subscription(settings.service_name, roster),
                 directory_subscription(settings.service_name, facilities),

@@ -254,3 +254,72 @@ class SeizureDisposed(Payload):
 SEARCH_CONDUCTED = event_type("security", "search", "conducted", 1, SearchConducted)
 SEIZURE_STORED = event_type("security", "seizure", "stored", 1, SeizureStored)
 SEIZURE_DISPOSED = event_type("security", "seizure", "disposed", 1, SeizureDisposed)
+
+
+# -- Discipline procedure (violation report -> examination -> sidang TPP -> Kalapas decision) --
+# On the discipline topic, keyed by inmate like discipline.sanctioned (the decision's outcome), so
+# one inmate's case steps and sanctions stay in order. No findings text or names leave the service.
+
+
+class DisciplineReported(Payload):
+    case_id: str = Field(min_length=1)
+    inmate_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    violation: str = Field(pattern=INCIDENT_CODE, description="The violation's code (rule data), e.g. communication-device.")
+    level: DisciplineLevel = Field(description="The level of the violation reported; the decision may differ.")
+    occurred_on: date = Field(description="Calendar date of the violation in the UPT's own time zone.")
+    seizure_ids: list[str] = Field(description="Seized items (razia) this case arose from.")
+
+
+class DisciplineExamined(Payload):
+    case_id: str = Field(min_length=1)
+    inmate_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    examined_on: date
+
+
+class DisciplineRecommended(Payload):
+    """The sidang TPP's recommendation to the Kalapas."""
+
+    case_id: str = Field(min_length=1)
+    inmate_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    held_on: date
+    sanction_recommended: bool
+    level: DisciplineLevel | None = Field(description="None when no sanction is recommended.")
+    measures: list[str] = Field(description="spoken-warning, written-warning, isolation, rights-postponed, ... (rule data).")
+    isolation_days: int = Field(ge=0, le=12)
+
+
+class DisciplineDismissed(Payload):
+    """The Kalapas decided not to sanction: the case is closed with no Register F entry."""
+
+    case_id: str = Field(min_length=1)
+    inmate_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    decided_on: date
+
+
+DISCIPLINE_REPORTED = event_type("security", "discipline", "reported", 1, DisciplineReported)
+DISCIPLINE_EXAMINED = event_type("security", "discipline", "examined", 1, DisciplineExamined)
+DISCIPLINE_RECOMMENDED = event_type("security", "discipline", "recommended", 1, DisciplineRecommended)
+DISCIPLINE_DISMISSED = event_type("security", "discipline", "dismissed", 1, DisciplineDismissed)
+
+
+# -- An escapee who died at large -----------------------------------------------------------
+
+
+class EscapeeDied(Payload):
+    """The escapee died while at large: the time at large ends on `died_on`."""
+
+    escape_id: str = Field(min_length=1)
+    inmate_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    died_on: date = Field(description="Calendar date of death as the source gives it.")
+    place: str = Field(min_length=1, max_length=200)
+    source: str = Field(
+        min_length=1, max_length=500, description="How the death is known, e.g. a death certificate or police report."
+    )
+
+
+ESCAPEE_DIED = event_type("security", "escape", "died", 1, EscapeeDied)

@@ -2,26 +2,33 @@
 discipline decisions, time at large from its escape reports, and the latest programme grade and
 risk assessment from rehabilitation."""
 
+import logging
 from typing import Any
 
 from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from pas_remission.adapters.repository import InmateRepository
 from pas_remission.adapters.tables import at_large, inmate_conditions, register_f
+from pas_remission.domain.inmate import ReleaseReason
 from pas_shared.consumer import Received, Subscription
 from pas_shared.db import UnitOfWork
+from pas_shared.errors import DomainError
 from pas_shared.events.rehabilitation import PROGRAMME_GRADED, RISK_ASSESSED, ProgrammeGraded, RiskAssessed
 from pas_shared.events.security import (
     DISCIPLINE_ANNULLED,
     DISCIPLINE_SANCTIONED,
     ESCAPE_REPORTED,
+    ESCAPEE_DIED,
     ESCAPEE_RECAPTURED,
     DisciplineAnnulled,
     DisciplineSanctioned,
+    EscapeeDied,
     EscapeeRecaptured,
     EscapeReported,
 )
 
+log = logging.getLogger(__name__)
 eligibility_facts = Subscription(name="remission.eligibility-facts")
 
 
@@ -58,6 +65,29 @@ async def recaptured(uow: UnitOfWork, events: list[Received[EscapeeRecaptured]])
         update(at_large).where(at_large.c.escape_id == bindparam("b_id")).values(recaptured_on=bindparam("b_on")),
         [{"b_id": e.data.escape_id, "b_on": e.data.recaptured_on} for e in events],
     )
+
+
+@eligibility_facts.on(ESCAPEE_DIED)
+async def died_at_large(uow: UnitOfWork, events: list[Received[EscapeeDied]]) -> None:
+    # Death ends the time at large (the escape's end date is the day of death) and the sentence:
+    # the register releases the person with reason death, so no remission or right is computed
+    # for them any more, and the rosters and KPIs follow the release event.
+    await uow.session.execute(
+        update(at_large).where(at_large.c.escape_id == bindparam("b_id")).values(recaptured_on=bindparam("b_on")),
+        [{"b_id": e.data.escape_id, "b_on": e.data.died_on} for e in events],
+    )
+    inmates = InmateRepository(uow.session)
+    for e in events:
+        inmate = await inmates.get(e.data.inmate_id, for_update=True)
+        if inmate is None or inmate.released_on is not None:
+            continue  # not in this register, or released already (redelivery): nothing to do
+        try:
+            inmate.release(on=e.data.died_on, reason=ReleaseReason.DEATH, today=e.data.died_on)
+        except DomainError:  # a death dated before admission: keep the fact, leave the register to an officer
+            log.warning("death at large not applied to the register", extra={"inmate_id": inmate.inmate_id})
+            continue
+        await inmates.save(inmate)
+        uow.emit_recorded(inmate.events, subject=inmate.inmate_id, uptcode=inmate.upt_code, kanwilcode=inmate.kanwil_code)
 
 
 async def _latest(uow: UnitOfWork, rows: list[dict[str, Any]], date_column: str) -> None:

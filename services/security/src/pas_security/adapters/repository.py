@@ -135,6 +135,20 @@ class EscapeRepository:
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise concurrent_change(escape.escape_id)
 
+    async def save_death(self, escape: Escape) -> None:
+        result = await self.session.execute(
+            update(escapes)
+            .where(escapes.c.escape_id == escape.escape_id, escapes.c.status == EscapeStatus.AT_LARGE.value)
+            .values(
+                status=escape.status.value,
+                died_on=escape.died_on,
+                death_place=escape.death_place,
+                death_source=escape.death_source,
+            )
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise concurrent_change(escape.escape_id)
+
 
 def _escape(row: Any) -> Escape:
     return Escape(
@@ -148,6 +162,9 @@ def _escape(row: Any) -> Escape:
         recaptured_at=row["recaptured_at"],
         recaptured_on=row["recaptured_on"],
         place=row["place"],
+        died_on=row["died_on"],
+        death_place=row["death_place"],
+        death_source=row["death_source"],
     )
 
 
@@ -163,4 +180,7 @@ def escape_row(e: Escape) -> dict[str, Any]:
         "recaptured_at": e.recaptured_at,
         "recaptured_on": e.recaptured_on,
         "place": e.place,
+        "died_on": e.died_on,
+        "death_place": e.death_place,
+        "death_source": e.death_source,
     }

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pas_security.adapters.discipline import cases_of_seizures
 from pas_security.adapters.incidents import scoped
 from pas_security.adapters.tables import search_team, searches, seizure_custody, seizures
 from pas_security.domain.search import CustodyStatus, CustodyStep, Search, Seizure, TeamMember
@@ -172,9 +173,12 @@ class SearchRepository:
             seizure.new_steps.clear()
 
     async def _load_steps(self, found: list[Seizure]) -> None:
+        """Each seizure's chain of custody, and the discipline cases it led to."""
         if not found:
             return
         by_id = {s.seizure_id: s for s in found}
+        for seizure_id, case_ids in (await cases_of_seizures(self.session, list(by_id))).items():
+            by_id[seizure_id].discipline_case_ids = case_ids
         query = (
             select(seizure_custody)
             .where(seizure_custody.c.seizure_id.in_(list(by_id)))

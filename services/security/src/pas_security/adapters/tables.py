@@ -36,6 +36,9 @@ escapes = Table(
     Column("recaptured_at", UTCDateTime, nullable=True),
     Column("recaptured_on", Date, nullable=True),
     Column("place", String(200), nullable=True),
+    Column("died_on", Date, nullable=True),
+    Column("death_place", String(200), nullable=True),
+    Column("death_source", String(500), nullable=True),
 )
 # One open escape per inmate, also under concurrent reports: at most one at_large row each.
 Index(
@@ -300,4 +303,59 @@ seizure_custody = Table(
     Column("document_no", String(100), nullable=True),
     Column("recorded_by", String(200), nullable=False),
     Column("recorded_at", UTCDateTime, nullable=False),
+)
+
+# The discipline procedure: one row per case with each step's data; the steps with who, when, why.
+discipline_cases = Table(
+    "discipline_cases",
+    metadata,
+    Column("case_id", String(36), primary_key=True),
+    Column("inmate_id", String(36), nullable=False, index=True),
+    Column("upt_code", String(32), nullable=False, index=True),
+    Column("violation", String(64), nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("occurred_on", Date, nullable=False, index=True),
+    Column("description", String(2000), nullable=False),
+    Column("reported_by", String(200), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("examined_on", Date, nullable=True),
+    Column("examiner", String(200), nullable=True),
+    Column("findings", String(4000), nullable=True),
+    Column("bap_no", String(100), nullable=True),
+    Column("tpp_held_on", Date, nullable=True),
+    Column("tpp_chair", String(200), nullable=True),
+    Column("tpp_sanction", Boolean, nullable=True),
+    Column("tpp_level", String(16), nullable=True),
+    Column("tpp_measures", String(200), nullable=True),
+    Column("tpp_isolation_days", Integer, nullable=True),
+    Column("tpp_reasons", String(4000), nullable=True),
+    Column("decided_on", Date, nullable=True),
+    Column("decided_by", String(200), nullable=True),
+    Column("decree_no", String(100), nullable=True),
+    Column("decision_sanction", Boolean, nullable=True),
+    Column("decision_level", String(16), nullable=True),
+    Column("decision_measures", String(200), nullable=True),
+    Column("decision_isolation_days", Integer, nullable=True),
+    Column("decision_why", String(4000), nullable=True),
+)
+
+discipline_case_steps = Table(
+    "discipline_case_steps",
+    metadata,
+    Column("case_id", String(36), ForeignKey("discipline_cases.case_id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("from_status", String(32), nullable=True),
+    Column("to_status", String(32), nullable=False),
+    Column("on", Date, nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("why", String(4000), nullable=False),
+)
+
+# A seized item and the discipline case it led to (an item may lead to several cases).
+seizure_discipline_cases = Table(
+    "seizure_discipline_cases",
+    metadata,
+    Column("seizure_id", String(36), ForeignKey("seizures.seizure_id"), primary_key=True),
+    Column("case_id", String(36), ForeignKey("discipline_cases.case_id"), primary_key=True, index=True),
 )

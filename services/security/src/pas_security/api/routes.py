@@ -5,9 +5,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from pas_security.api.schemas import AnnulIn, EscapeIn, EscapeOut, RecaptureIn, SanctionIn, SanctionOut
+from pas_security.api.schemas import AnnulIn, DeathIn, EscapeIn, EscapeOut, RecaptureIn, SanctionIn, SanctionOut
 from pas_security.app import handlers
-from pas_security.app.commands import AnnulSanction, RecordRecapture, RecordSanction, ReportEscape
+from pas_security.app.commands import AnnulSanction, RecordDeath, RecordRecapture, RecordSanction, ReportEscape
 from pas_security.domain.discipline import Sanction
 from pas_security.domain.escape import Escape, EscapeStatus
 from pas_shared.api import ActorDep, ClockDep, DatabaseDep, PageDep, PageOut, ScopeDep
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/v1")
 UptQuery = Annotated[str | None, Query(pattern=UPT_CODE)]
 
 
-def _sanction_out(sanction: Sanction) -> SanctionOut:
+def sanction_out(sanction: Sanction) -> SanctionOut:
     return SanctionOut(
         case_id=sanction.case_id,
         inmate_id=sanction.inmate_id,
@@ -34,7 +34,7 @@ def _sanction_out(sanction: Sanction) -> SanctionOut:
 @router.post("/discipline/sanctions", status_code=status.HTTP_201_CREATED, operation_id="recordSanction", tags=["discipline"])
 async def record_sanction(body: SanctionIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep) -> SanctionOut:
     cmd = RecordSanction(**body.model_dump())
-    return _sanction_out(await handlers.record_sanction(db, cmd, scope=scope, actor=actor, clock=clock))
+    return sanction_out(await handlers.record_sanction(db, cmd, scope=scope, actor=actor, clock=clock))
 
 
 @router.post("/discipline/sanctions/{case_id}/annul", operation_id="annulSanction", tags=["discipline"])
@@ -42,7 +42,7 @@ async def annul_sanction(
     case_id: str, body: AnnulIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep
 ) -> SanctionOut:
     cmd = AnnulSanction(case_id=case_id, annulled_on=body.annulled_on)
-    return _sanction_out(await handlers.annul_sanction(db, cmd, scope=scope, actor=actor, clock=clock))
+    return sanction_out(await handlers.annul_sanction(db, cmd, scope=scope, actor=actor, clock=clock))
 
 
 @router.get("/discipline/sanctions", operation_id="listSanctions", tags=["discipline"])
@@ -58,7 +58,7 @@ async def list_sanctions(
     found, total = await handlers.list_sanctions(
         db, inmate_id=inmate_id, upt_code=upt_code, kanwil_code=kanwil_code, scope=scope, page=page
     )
-    return PageOut(items=[_sanction_out(s) for s in found], total=total, limit=page.limit, offset=page.offset)
+    return PageOut(items=[sanction_out(s) for s in found], total=total, limit=page.limit, offset=page.offset)
 
 
 def _escape_out(escape: Escape) -> EscapeOut:
@@ -73,6 +73,9 @@ def _escape_out(escape: Escape) -> EscapeOut:
         recaptured_at=escape.recaptured_at,
         recaptured_on=escape.recaptured_on,
         place=escape.place,
+        died_on=escape.died_on,
+        death_place=escape.death_place,
+        death_source=escape.death_source,
     )
 
 
@@ -88,6 +91,15 @@ async def record_recapture(
 ) -> EscapeOut:
     cmd = RecordRecapture(escape_id=escape_id, recaptured_at=body.recaptured_at, place=body.place)
     return _escape_out(await handlers.record_recapture(db, cmd, scope=scope, actor=actor, clock=clock))
+
+
+@router.post("/escapes/{escape_id}/death", operation_id="recordEscapeeDeath", tags=["escapes"])
+async def record_death(
+    escape_id: str, body: DeathIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep
+) -> EscapeOut:
+    """The escapee died at large (status dead): publishes escape.died, which ends the time at large."""
+    cmd = RecordDeath(escape_id=escape_id, died_on=body.died_on, place=body.place, source=body.source)
+    return _escape_out(await handlers.record_death(db, cmd, scope=scope, actor=actor, clock=clock))
 
 
 @router.get("/escapes", operation_id="listEscapes", tags=["escapes"])

@@ -51,6 +51,14 @@ class RecaptureIn(Body):
     place: str = Field(min_length=1, max_length=200, examples=["Terminal Kampung Rambutan"])
 
 
+class DeathIn(Body):
+    died_on: date = Field(description="Calendar date of death as the source gives it.")
+    place: str = Field(min_length=1, max_length=200, examples=["Sungai Alas, Aceh Tenggara"])
+    source: str = Field(
+        min_length=2, max_length=500, description="How the death is known.", examples=["Surat keterangan kematian RSUD Kutacane"]
+    )
+
+
 class EscapeOut(BaseModel):
     escape_id: str
     inmate_id: str
@@ -61,4 +69,7 @@ class EscapeOut(BaseModel):
     status: EscapeStatus
     recaptured_at: datetime | None
     recaptured_on: date | None = Field(description="Calendar date of the recapture in the UPT's own time zone (UPT directory).")
-    place: str | None
+    place: str | None = Field(description="Where the escapee was recaptured.")
+    died_on: date | None = Field(description="Status dead: the escapee died at large on this date.")
+    death_place: str | None
+    death_source: str | None

@@ -105,6 +105,7 @@ class SeizureOut(BaseModel):
     inmate_verified: bool | None = Field(description="On the UPT's roster; false: unverified (flagged, kept).")
     status: CustodyStatus
     custody: list[CustodyStepOut]
+    discipline_case_ids: list[str] = Field(description="The inmate discipline cases this item led to.")
 
 
 class SearchSummaryOut(BaseModel):
@@ -205,6 +206,7 @@ def _seizure(s: Seizure) -> SeizureOut:
         inmate_verified=s.inmate_verified,
         status=s.status,
         custody=_step(s),
+        discipline_case_ids=s.discipline_case_ids,
     )
 
 

@@ -34,3 +34,11 @@ class RecordRecapture:
     escape_id: str
     recaptured_at: datetime
     place: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordDeath:
+    escape_id: str
+    died_on: date
+    place: str
+    source: str

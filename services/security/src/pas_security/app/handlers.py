@@ -10,7 +10,7 @@ from pas_security.adapters.repository import (
     sanction_row,
 )
 from pas_security.adapters.tables import facilities, roster
-from pas_security.app.commands import AnnulSanction, RecordRecapture, RecordSanction, ReportEscape
+from pas_security.app.commands import AnnulSanction, RecordDeath, RecordRecapture, RecordSanction, ReportEscape
 from pas_security.domain.discipline import Sanction, sanction_not_found
 from pas_security.domain.escape import Escape, EscapeStatus, escape_not_found
 from pas_shared.api import Page, Scope
@@ -98,6 +98,22 @@ async def record_recapture(db: Database, cmd: RecordRecapture, *, scope: Scope, 
         await escapes.save_recapture(escape)
         _publish(uow, escape, upt)
         uow.audit("escape.recaptured", "escape", escape.escape_id, before=before, after=escape_row(escape))
+    return escape
+
+
+async def record_death(db: Database, cmd: RecordDeath, *, scope: Scope, actor: str, clock: Clock) -> Escape:
+    """The escapee died at large: the escape ends (remission ends the time at large that day)."""
+    async with UnitOfWork(db, actor=actor) as uow:
+        escapes = EscapeRepository(uow.session)
+        escape = await escapes.get(cmd.escape_id, scope)
+        if escape is None:
+            raise escape_not_found(cmd.escape_id)
+        upt = await require_upt(uow.session, facilities, escape.upt_code)
+        before = escape_row(escape)
+        escape.record_death(died_on=cmd.died_on, place=cmd.place, source=cmd.source, today=upt.today(clock))
+        await escapes.save_death(escape)
+        _publish(uow, escape, upt)
+        uow.audit("escape.died", "escape", escape.escape_id, before=before, after=escape_row(escape))
     return escape
 
 

@@ -2,7 +2,9 @@
 
 Levels, isolation limits and Register F come from the rule data (rule_data/discipline.json,
 Permenkumham 6/2013 jo. 29/2017 Pasal 8 and 9). The examination, the Tim Pemeriksa and the
-sidang TPP that lead to the decision are a later slice.
+sidang TPP that lead to the decision are the procedure of discipline_case.py, whose decision
+imposes the sanction; a sanction recorded directly (POST /discipline/sanctions) is the Kalapas'
+decision taken outside the platform.
 """
 
 from dataclasses import dataclass, field
@@ -52,7 +54,9 @@ class Sanction:
         isolation_days: int,
         today: date,
         rules: RuleBook | None = None,
+        prefix: str = "",
     ) -> "Sanction":
+        """`prefix`: where the body holds the terms (a decision's `terms.`), for the field names."""
         if sanctioned_on > today:
             raise RuleViolation(
                 "sanctioned_on",
@@ -60,28 +64,7 @@ class Sanction:
                 id="Tanggal putusan hukuman disiplin tidak boleh di masa depan.",
                 en="The sanction date cannot be in the future.",
             )
-        try:
-            rule_set = (rules or default_rules()).in_force(DISCIPLINE_RULE, sanctioned_on)
-        except LookupError:
-            raise RuleViolation(
-                "sanctioned_on",
-                "rule-in-force",
-                id=f"Tidak ada aturan tata tertib yang berlaku pada {sanctioned_on.isoformat()}.",
-                en=f"No discipline rules were in force on {sanctioned_on.isoformat()}.",
-            ) from None
-        limit = level_rule(rule_set, level)
-        if not 0 <= isolation_days <= limit.max_isolation_days:
-            if limit.max_isolation_days == 0:
-                allowed_id, allowed_en = "tidak membolehkan sel pengasingan", "allows no days in an isolation cell"
-            else:
-                allowed_id = f"membolehkan sel pengasingan 0 sampai {limit.max_isolation_days} hari"
-                allowed_en = f"allows 0 to {limit.max_isolation_days} days in an isolation cell"
-            raise RuleViolation(
-                "isolation_days",
-                "isolation-within-level-limit",
-                id=f"Hukuman disiplin tingkat {level.value} {allowed_id} ({rule_set.cite()}).",
-                en=f"A {level.value} sanction {allowed_en} ({rule_set.cite()}).",
-            )
+        limit = cls.check_isolation(level, isolation_days, on=sanctioned_on, rules=rules, field_name=f"{prefix}isolation_days")
         # Register F follows from the level under the rules in force; the client never sets it.
         sanction = cls(case_id, inmate_id, upt_code, level, limit.register_f, sanctioned_on, isolation_days)
         sanction.events.append(
@@ -96,6 +79,41 @@ class Sanction:
             )
         )
         return sanction
+
+    @staticmethod
+    def check_isolation(
+        level: DisciplineLevel,
+        isolation_days: int,
+        *,
+        on: date,
+        rules: RuleBook | None = None,
+        field_name: str = "isolation_days",
+        date_field: str = "sanctioned_on",
+    ) -> LevelRule:
+        """The level's limit under the rules in force `on`; refuses days outside it."""
+        try:
+            rule_set = (rules or default_rules()).in_force(DISCIPLINE_RULE, on)
+        except LookupError:
+            raise RuleViolation(
+                date_field,
+                "rule-in-force",
+                id=f"Tidak ada aturan tata tertib yang berlaku pada {on.isoformat()}.",
+                en=f"No discipline rules were in force on {on.isoformat()}.",
+            ) from None
+        limit = level_rule(rule_set, level)
+        if not 0 <= isolation_days <= limit.max_isolation_days:
+            if limit.max_isolation_days == 0:
+                allowed_id, allowed_en = "tidak membolehkan sel pengasingan", "allows no days in an isolation cell"
+            else:
+                allowed_id = f"membolehkan sel pengasingan 0 sampai {limit.max_isolation_days} hari"
+                allowed_en = f"allows 0 to {limit.max_isolation_days} days in an isolation cell"
+            raise RuleViolation(
+                field_name,
+                "isolation-within-level-limit",
+                id=f"Hukuman disiplin tingkat {level.value} {allowed_id} ({rule_set.cite()}).",
+                en=f"A {level.value} sanction {allowed_en} ({rule_set.cite()}).",
+            )
+        return limit
 
     def annul(self, *, on: date, today: date) -> None:
         if self.annulled_on is not None:

@@ -1,7 +1,8 @@
 """Escapes (pelarian): each escapee is one record, from the report until the recapture.
 
-Status follows an explicit state machine (NEXT). An escapee who dies while at large
-(`dead`) and the incident report that may group several escapees are later slices.
+Status follows an explicit state machine (NEXT): at large, then recaptured, or dead when the
+escapee died at large (date, place and the source that reports it). The incident report that
+may group several escapees is a later slice.
 """
 
 from dataclasses import dataclass, field
@@ -12,19 +13,21 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from pas_shared.errors import Conflict, FieldError, NotFound, RuleViolation
-from pas_shared.events.security import EscapeeRecaptured, EscapeReported
+from pas_shared.events.security import EscapeeDied, EscapeeRecaptured, EscapeReported
 from pas_shared.workflow import changed_concurrently, require_transition
 
 
 class EscapeStatus(StrEnum):
     AT_LARGE = "at_large"
     RECAPTURED = "recaptured"
+    DEAD = "dead"
 
 
 # Each state lists the states it may move to; anything else is refused.
 NEXT: dict[EscapeStatus, set[EscapeStatus]] = {
-    EscapeStatus.AT_LARGE: {EscapeStatus.RECAPTURED},
+    EscapeStatus.AT_LARGE: {EscapeStatus.RECAPTURED, EscapeStatus.DEAD},
     EscapeStatus.RECAPTURED: set(),
+    EscapeStatus.DEAD: set(),
 }
 
 
@@ -60,6 +63,9 @@ class Escape:
     recaptured_at: datetime | None = None
     recaptured_on: date | None = None
     place: str | None = None
+    died_on: date | None = None
+    death_place: str | None = None
+    death_source: str | None = None
     events: list[BaseModel] = field(default_factory=list, compare=False, repr=False)
 
     @property
@@ -136,6 +142,36 @@ class Escape:
                 recaptured_at=self.recaptured_at,
                 recaptured_on=self.recaptured_on,
                 place=place,
+            )
+        )
+
+    def record_death(self, *, died_on: date, place: str, source: str, today: date) -> None:
+        """`today`: the UPT's local date. A death date is a calendar date as the source gives it."""
+        self._require(EscapeStatus.DEAD)
+        if died_on < self.escaped_on:
+            raise RuleViolation(
+                "died_on",
+                "not-before-escape",
+                id="Tanggal meninggal tidak boleh sebelum tanggal pelarian.",
+                en="The date of death cannot be before the escape date.",
+            )
+        if died_on > today:
+            raise RuleViolation(
+                "died_on",
+                "not-in-future",
+                id="Tanggal meninggal tidak boleh di masa depan (tanggal setempat UPT).",
+                en="The date of death cannot be in the future (the UPT's local date).",
+            )
+        self.move(EscapeStatus.DEAD)
+        self.died_on, self.death_place, self.death_source = died_on, place, source
+        self.events.append(
+            EscapeeDied(
+                escape_id=self.escape_id,
+                inmate_id=self.inmate_id,
+                upt_code=self.upt_code,
+                died_on=died_on,
+                place=place,
+                source=source,
             )
         )
 

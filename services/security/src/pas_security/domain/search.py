@@ -143,6 +143,7 @@ class Seizure:
     inmate_verified: bool | None  # None when no inmate is named
     status: CustodyStatus
     steps: list[CustodyStep] = field(default_factory=list)
+    discipline_case_ids: list[str] = field(default_factory=list)  # the discipline cases it led to
     new_steps: list[CustodyStep] = field(default_factory=list, compare=False, repr=False)
     events: list[BaseModel] = field(default_factory=list, compare=False, repr=False)
 
