@@ -6,6 +6,7 @@ in one transaction, or none of it.
 """
 
 import asyncio
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Index,
+    Insert,
     Integer,
     MetaData,
     Select,
@@ -144,6 +146,8 @@ def create_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
+    # pool_pre_ping: a round trip per checkout, kept because it also catches a connection a
+    # silent network cut left half-open (measured: no difference within noise on incident intake).
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 
@@ -165,6 +169,13 @@ class Database:
         await self.engine.dispose()
 
 
+@functools.cache
+def insert_into(table: Table) -> Insert:
+    """`insert(table)`, built once per table: its values come as execution parameters, and one
+    statement object keeps its cache key (SQLAlchemy computes it again for every new one)."""
+    return insert(table)
+
+
 BULK_COPY_MIN_ROWS = 500  # below this an INSERT is as quick and simpler to read in logs
 
 
@@ -177,7 +188,7 @@ async def bulk_insert(session: AsyncSession, table: Table, rows: list[dict[str, 
         return
     dialect = session.get_bind().dialect
     if dialect.name != "postgresql" or len(rows) < BULK_COPY_MIN_ROWS:
-        await session.execute(insert(table), rows)
+        await session.execute(insert_into(table), rows)
         return
     names = list(rows[0])
     columns = [table.c[n] for n in names]
@@ -310,4 +321,4 @@ class UnitOfWork:
         if self._outbox_rows:
             await bulk_insert(self.session, self.db.tables.outbox, self._outbox_rows)
         if self._audit_rows:
-            await self.session.execute(insert(self.db.tables.audit_log), self._audit_rows)
+            await self.session.execute(insert_into(self.db.tables.audit_log), self._audit_rows)

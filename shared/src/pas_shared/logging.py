@@ -22,7 +22,9 @@ def child_traceparent(incoming: str | None) -> str:
     return f"00-{trace_id}-{secrets.token_hex(8)}-01"
 
 
-_STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime", "color_message"}
 
 
 class JsonFormatter(logging.Formatter):
@@ -73,5 +75,13 @@ def configure_logging(service: str, level: str = "INFO", as_json: bool = True) -
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # uvicorn's own loggers (server messages and the access log) write through the same handler
+    # at the same level, so they are JSON lines too, and a WARNING service writes no line per
+    # request (uvicorn's default config gives them their own plain-text handlers at INFO).
+    for name in UVICORN_LOGGERS:
+        server_logger = logging.getLogger(name)
+        server_logger.handlers.clear()
+        server_logger.setLevel(logging.NOTSET)
+        server_logger.propagate = True
     # aiokafka is chatty at INFO about every (re)connection; warnings still show.
     logging.getLogger("aiokafka").setLevel(logging.WARNING)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pas_security.adapters.tables import (
@@ -38,14 +38,27 @@ def scoped(query: Select[Any], table: Any, scope: Scope) -> Select[Any]:
     return query
 
 
+# The statements of an incident report, built once: a statement built per request (`.values(...)`
+# with its values inside) is keyed for SQLAlchemy's compiled cache on every call, which cost more
+# CPU than anything else in the report. These take their values as execution parameters.
+_ON_ROSTER = select(roster.roster.c.inmate_id).where(
+    roster.roster.c.inmate_id.in_(bindparam("inmate_ids", expanding=True)), roster.roster.c.upt_code == bindparam("upt")
+)
+_INSERT = {
+    t.name: insert(t)
+    for t in (incidents, incident_people, incident_actions, incident_addenda, incident_escalations, incident_transitions)
+}
+# SET takes the columns named in the parameters (_escalation_values).
+_UPDATE_ESCALATION = update(incident_escalations).where(
+    incident_escalations.c.incident_id == bindparam("i"), incident_escalations.c.level == bindparam("lv")
+)
+
+
 async def inmates_on_roster(session: AsyncSession, upt_code: str, inmate_ids: list[str]) -> set[str]:
     """The ids the local roster knows in that UPT (held now, or released from it)."""
     if not inmate_ids:
         return set()
-    query = select(roster.roster.c.inmate_id).where(
-        roster.roster.c.inmate_id.in_(inmate_ids), roster.roster.c.upt_code == upt_code
-    )
-    return set((await session.execute(query)).scalars())
+    return set((await session.execute(_ON_ROSTER, {"inmate_ids": inmate_ids, "upt": upt_code})).scalars())
 
 
 @dataclass(frozen=True)
@@ -150,13 +163,15 @@ class IncidentRepository:
         return [OverdueEscalation(_incident(r), Escalation(r["level"], r["due_at"])) for r in rows], total
 
     async def add(self, incident: Incident) -> None:
-        await self.session.execute(insert(incidents).values(**incident_row(incident)))
+        """A new incident: its row and every child in one multi-row INSERT per table (its
+        escalation deadlines too: a new incident has none stored yet, nothing to update)."""
+        await self.session.execute(_INSERT["incidents"], incident_row(incident))
         people = [
             {"incident_id": incident.incident_id, "seq": i, **_person_row(p)} for i, p in enumerate(incident.people, start=1)
         ]
         if people:
-            await self.session.execute(insert(incident_people), people)
-        await self._save_children(incident)
+            await self.session.execute(_INSERT["incident_people"], people)
+        await self._save_children(incident, new=True)
 
     async def save(self, incident: Incident) -> None:
         """Status and the new actions, addenda, escalations and transitions (the row is locked)."""
@@ -167,15 +182,15 @@ class IncidentRepository:
         )
         await self._save_children(incident)
 
-    async def _save_children(self, incident: Incident) -> None:
+    async def _save_children(self, incident: Incident, *, new: bool = False) -> None:
         i = incident.incident_id
         if incident.new_actions:
             await self.session.execute(
-                insert(incident_actions), [{"incident_id": i, **_action_row(a)} for a in incident.new_actions]
+                _INSERT["incident_actions"], [{"incident_id": i, **_action_row(a)} for a in incident.new_actions]
             )
         if incident.new_addenda:
             await self.session.execute(
-                insert(incident_addenda),
+                _INSERT["incident_addenda"],
                 [
                     {
                         "incident_id": i,
@@ -190,19 +205,21 @@ class IncidentRepository:
         if incident.new_transitions:
             first = len(incident.transitions) - len(incident.new_transitions) + 1
             await self.session.execute(
-                insert(incident_transitions),
+                _INSERT["incident_transitions"],
                 [{"incident_id": i, "seq": n, **_transition_row(t)} for n, t in enumerate(incident.new_transitions, start=first)],
             )
-        for level in dict.fromkeys(incident.changed_escalations):
-            e = incident.escalations[level]
-            values = {"due_at": e.due_at, "escalated_at": e.escalated_at, "recorded_by": e.recorded_by, "note": e.note}
-            result = await self.session.execute(
-                update(incident_escalations)
-                .where(incident_escalations.c.incident_id == i, incident_escalations.c.level == level)
-                .values(**values)
+        changed = [incident.escalations[level] for level in dict.fromkeys(incident.changed_escalations)]
+        if new and changed:
+            await self.session.execute(
+                _INSERT["incident_escalations"], [{"incident_id": i, "level": e.level, **_escalation_values(e)} for e in changed]
             )
-            if result.rowcount == 0:  # type: ignore[attr-defined]
-                await self.session.execute(insert(incident_escalations).values(incident_id=i, level=level, **values))
+        elif changed:
+            for e in changed:
+                result = await self.session.execute(_UPDATE_ESCALATION, {"i": i, "lv": e.level, **_escalation_values(e)})
+                if result.rowcount == 0:  # type: ignore[attr-defined]
+                    await self.session.execute(
+                        _INSERT["incident_escalations"], {"incident_id": i, "level": e.level, **_escalation_values(e)}
+                    )
         incident.new_actions.clear()
         incident.new_addenda.clear()
         incident.new_transitions.clear()
@@ -297,6 +314,10 @@ def _action_row(a: Action) -> dict[str, Any]:
         "recorded_by": a.recorded_by,
         "recorded_at": a.recorded_at,
     }
+
+
+def _escalation_values(e: Escalation) -> dict[str, Any]:
+    return {"due_at": e.due_at, "escalated_at": e.escalated_at, "recorded_by": e.recorded_by, "note": e.note}
 
 
 def _transition_row(t: Transition) -> dict[str, Any]:
