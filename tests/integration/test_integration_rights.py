@@ -244,3 +244,26 @@ async def test_pb_application_walks_to_bapas_supervision_and_is_revoked(platform
             "releases": True,
         }
         assert json.loads(rights[1].value)["ground"] == "three-missed-reports"
+
+
+async def test_an_application_in_progress_follows_a_transfer(platform: Platform) -> None:
+    await platform.create_databases("remission")
+    app = create_app(platform, "remission", assume_programme_and_risk_met=True)
+    app.state.clock = Clock(datetime(2026, 11, 30, 2, 0, tzinfo=UTC))
+    async with running(app) as remission:
+        sukamiskin = FACILITY | {"upt_code": "LP-SUKAMISKIN", "name": "Lapas Kelas I Sukamiskin", "kanwil_code": "KW-JABAR"}
+        for facility in (FACILITY, sukamiskin):
+            assert (await remission.post("/api/v1/facilities", json=facility)).status_code == 201
+        inmate = await admit(remission, 1, "2024-07-01", {"verdict_final_on": "2024-10-01", "sentence": {"years": 3}})
+        created = await remission.post("/api/v1/integration-applications", json={"inmate_id": inmate, "right": "pb"})
+        assert created.status_code == 201, created.text
+        app_id = created.json()["application_id"]
+
+        move = {"to_upt_code": "LP-SUKAMISKIN", "transferred_on": "2026-11-30", "reason": "decongestion"}
+        assert (await remission.post(f"/api/v1/inmates/{inmate}/transfers", json=move)).status_code == 201
+
+        moved = (await remission.get(f"/api/v1/integration-applications/{app_id}")).json()
+        assert (moved["upt_code"], moved["kanwil_code"]) == ("LP-SUKAMISKIN", "KW-JABAR")
+        listed = (await remission.get("/api/v1/integration-applications", params={"upt_code": "LP-SUKAMISKIN"})).json()
+        assert [a["application_id"] for a in listed] == [app_id]
+        assert (await remission.get("/api/v1/integration-applications", params={"upt_code": "LP-CIPINANG"})).json() == []

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pas_remission.adapters.tables import application_documents, application_transitions, facilities, integration_applications
 from pas_remission.domain.applications import (
+    ENDED,
     Application,
     ApplicationStatus,
     IntegrationRight,
@@ -27,6 +28,16 @@ NOT_COUNTING = [ApplicationStatus.REJECTED.value, ApplicationStatus.WITHDRAWN.va
 class ApplicationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def follow_transfer(self, inmate_id: str, *, upt_code: str, kanwil_code: str) -> int:
+        """The inmate's applications still in progress move with them to the new UPT (its sidang
+        TPP and its Kanwil take them over); ended ones stay where they ended. Returns how many."""
+        result = await self.session.execute(
+            update(A)
+            .where(A.c.inmate_id == inmate_id, A.c.status.not_in([s.value for s in ENDED]))
+            .values(upt_code=upt_code, kanwil_code=kanwil_code)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def get(self, application_id: str) -> Application | None:
         row = (await self.session.execute(select(A).where(A.c.application_id == application_id))).mappings().first()

@@ -4,6 +4,7 @@ from dataclasses import asdict, replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from pas_remission.adapters.applications import ApplicationRepository
 from pas_remission.adapters.repository import (
     FacilityRepository,
     InmateRepository,
@@ -159,8 +160,12 @@ async def transfer_inmate(db: Database, cmd: TransferInmate, *, actor: str, cloc
             )
         await inmates.save(inmate)
         await transfers.add(transfer)
+        moved = await ApplicationRepository(uow.session).follow_transfer(
+            inmate.inmate_id, upt_code=inmate.upt_code, kanwil_code=inmate.kanwil_code
+        )
         _publish(uow, inmate)
-        uow.audit("inmate.transferred", "inmate", inmate.inmate_id, before=before, after=inmate_row(inmate))
+        after = inmate_row(inmate) | {"applications_moved": moved}
+        uow.audit("inmate.transferred", "inmate", inmate.inmate_id, before=before, after=after)
     return inmate, transfer
 
 
