@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pas_shared.api import Scope
-from pas_shared.clock import Clock
+from pas_shared.clock import Clock, local_date
 from pas_shared.consumer import Received, Subscription
 from pas_shared.db import UnitOfWork
 from pas_shared.errors import RuleViolation
@@ -86,7 +86,7 @@ class KnownUpt:
 
     def date_at(self, moment: datetime) -> date:
         """The UPT's calendar date at that instant."""
-        return moment.astimezone(self.zone).date()
+        return local_date(moment, self.time_zone)
 
     def today(self, clock: Clock) -> date:
         """The UPT's local today."""

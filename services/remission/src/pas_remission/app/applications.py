@@ -6,7 +6,6 @@ completion and a release publish anything."""
 
 from dataclasses import asdict, dataclass, replace
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,7 +35,7 @@ from pas_remission.domain.applications import (
 from pas_remission.domain.engine import Case, Engine
 from pas_remission.domain.facility import Facility
 from pas_remission.domain.inmate import Inmate, inmate_not_found
-from pas_shared.clock import Clock
+from pas_shared.clock import Clock, local_date
 from pas_shared.db import Database, UnitOfWork
 from pas_shared.errors import Conflict, RuleViolation
 from pas_shared.ids import new_id
@@ -293,7 +292,7 @@ class ApplicationView:
 
 
 def _today_in(clock: Clock, zone: str) -> date:
-    return clock().astimezone(ZoneInfo(zone)).date()
+    return local_date(clock(), zone)
 
 
 async def get_application(db: Database, application_id: str, *, clock: Clock) -> ApplicationView:

@@ -3,13 +3,12 @@ progress or granted, with how long they have been past it and what the engine sa
 
 from dataclasses import dataclass, replace
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from pas_remission.adapters.applications import ApplicationRepository
 from pas_remission.adapters.repository import InmateRepository
 from pas_remission.app.queries import FactsIn, case_for
 from pas_remission.domain.engine import Engine, SentenceKind
-from pas_shared.clock import Clock
+from pas_shared.clock import Clock, local_date
 from pas_shared.db import Database
 
 
@@ -51,7 +50,7 @@ async def decongestion(db: Database, *, scope: str, clock: Clock, assume_conditi
         asimilasi_done = await apps.inmates_with_completed_asimilasi()
         zones = await apps.zones()
     now = clock()
-    today_in = {upt: now.astimezone(ZoneInfo(zone)).date() for upt, zone in zones.items()}
+    today_in = {upt: local_date(now, zone) for upt, zone in zones.items()}
     engine = Engine()
     candidates = []
     for inmate in held:

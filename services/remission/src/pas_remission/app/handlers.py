@@ -2,7 +2,6 @@
 
 from dataclasses import asdict, replace
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from pas_remission.adapters.applications import ApplicationRepository
 from pas_remission.adapters.repository import (
@@ -25,7 +24,7 @@ from pas_remission.domain.facility import Facility, facility_not_registered
 from pas_remission.domain.inmate import Inmate, SpecialCondition, Transfer, inmate_not_found, special_crime_conditions
 from pas_remission.domain.occupancy import REGISTRATION_REASON, CapacityEntry
 from pas_remission.domain.reference import reference
-from pas_shared.clock import Clock
+from pas_shared.clock import Clock, local_date
 from pas_shared.db import Database, UnitOfWork, utcnow
 from pas_shared.errors import Conflict, RuleViolation
 from pas_shared.events.remission import FacilityRegistered
@@ -54,7 +53,7 @@ async def register_facility(db: Database, cmd: RegisterFacility, *, actor: str, 
 
 def local_today(clock: Clock, facility: Facility) -> date:
     """Legal dates are calendar dates in the UPT's own zone (WIB, WITA or WIT)."""
-    return clock().astimezone(ZoneInfo(facility.time_zone.value)).date()
+    return local_date(clock(), facility.time_zone.value)
 
 
 async def admit_inmate(db: Database, cmd: AdmitInmate, *, actor: str, clock: Clock) -> Inmate:

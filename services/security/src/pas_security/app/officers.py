@@ -5,7 +5,6 @@ expiring certifications, training coverage and inmates per guard, within the cal
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from pas_security.adapters.incidents import IncidentRepository
 from pas_security.adapters.officers import (
@@ -34,7 +33,7 @@ from pas_security.domain.officer import (
 )
 from pas_security.domain.rules import RuleSet
 from pas_shared.api import Page, Scope
-from pas_shared.clock import Clock, latest_local_today
+from pas_shared.clock import Clock, latest_local_today, local_date
 from pas_shared.db import Database, UnitOfWork
 from pas_shared.directory import require_upt
 from pas_shared.errors import RuleViolation
@@ -264,7 +263,7 @@ async def expiring_certifications(
     now = clock()
     found = []
     for t, name, zone in rows:
-        today = now.astimezone(ZoneInfo(zone)).date()
+        today = local_date(now, zone)
         assert t.valid_until is not None  # passed trainings only
         days_left = (t.valid_until - today).days
         if days_left >= window or (days_left < 0 and not include_expired):
@@ -284,14 +283,14 @@ async def training_coverage(
         repo = OfficerRepository(session)
         upts = await repo.guards_and_population(scope, upt_code=upt_code, kanwil_code=kanwil_code)
         people = await repo.active_roster(scope, upt_code=upt_code, kanwil_code=kanwil_code)
-        earliest = on or min((now.astimezone(ZoneInfo(zone)).date() for _, _, zone, _, _ in upts), default=now.date())
+        earliest = on or min((local_date(now, zone) for _, _, zone, _, _ in upts), default=now.date())
         certs = await repo.valid_certifications(scope, upt_code=upt_code, kanwil_code=kanwil_code, from_day=earliest)
     by_upt: dict[str, list[tuple[str, str]]] = defaultdict(list)
     officer_upt: dict[str, str] = {}
     for officer_id, position, upt, _ in people:
         by_upt[upt].append((officer_id, position))
         officer_upt[officer_id] = upt
-    days = {upt: on or now.astimezone(ZoneInfo(zone)).date() for upt, _, zone, _, _ in upts}
+    days = {upt: on or local_date(now, zone) for upt, _, zone, _, _ in upts}
     valid = {
         (officer_id, kind)
         for officer_id, kind, completed_on, valid_until in certs

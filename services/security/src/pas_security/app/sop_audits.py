@@ -4,7 +4,6 @@ the caller's scope."""
 
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from pas_security.adapters.sop_audits import AuditFilter, SopAuditRepository, action_row, audit_row
 from pas_security.adapters.tables import facilities
@@ -19,7 +18,7 @@ from pas_security.domain.sop_audit import (
     template,
 )
 from pas_shared.api import Page, Scope
-from pas_shared.clock import Clock, latest_local_today
+from pas_shared.clock import Clock, latest_local_today, local_date
 from pas_shared.db import Database, UnitOfWork
 from pas_shared.directory import require_upt
 from pas_shared.ids import new_id
@@ -104,7 +103,7 @@ async def list_actions(
             # No UPT's local today is later than the latest zone's: a cheap bound, refined per UPT below.
             due_before=latest_local_today(clock) if overdue_only else None,
         )
-    judged = [(a, a.overdue_on(now.astimezone(ZoneInfo(zone)).date())) for a, zone in rows]
+    judged = [(a, a.overdue_on(local_date(now, zone))) for a, zone in rows]
     if overdue_only:
         judged = [(a, late) for a, late in judged if late]
     return judged[page.offset : page.offset + page.limit], len(judged)
