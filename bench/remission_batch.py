@@ -50,6 +50,9 @@ from typing import Any
 
 import asyncpg
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from event_pipeline import asyncpg_dsn, create_databases, drop_databases  # the sibling script's helpers
+
 SELF = Path(__file__).resolve()
 ROOT = SELF.parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -62,10 +65,6 @@ TARGET_BATCH_OVER_FLOOR = 6.0
 IDUL_FITRI_2026 = date(2026, 3, 20)
 PRIOR_UMUM = date(2025, 8, 17)
 PRIOR_KHUSUS = date(2025, 3, 31)  # Idul Fitri 2025
-
-
-def asyncpg_dsn(sqlalchemy_url: str, database: str) -> str:
-    return f"{sqlalchemy_url.replace('postgresql+asyncpg', 'postgresql')}/{database}"
 
 
 def people(n: int, seed: int) -> list[dict[str, Any]]:
@@ -147,27 +146,6 @@ def bench_engine(opts: argparse.Namespace) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------------------------
 # (2) the national synthetic register
-
-
-async def create_database(pg: str, name: str) -> None:
-    conn = await asyncpg.connect(asyncpg_dsn(pg, "postgres"))
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-
-
-async def drop_database(pg: str, name: str) -> None:
-    try:
-        conn = await asyncpg.connect(asyncpg_dsn(pg, "postgres"))
-    except (OSError, asyncpg.PostgresError) as exc:
-        log.warning("could not drop the benchmark database: %s", exc)
-        return
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 async def load_register(opts: argparse.Namespace, dsn: str) -> dict[str, Any]:
@@ -537,7 +515,7 @@ async def orchestrate(opts: argparse.Namespace) -> int:
             conn = await asyncpg.connect(asyncpg_dsn(opts.pg, "postgres"))
             results["host"]["postgres"] = await conn.fetchval("SHOW server_version")
             await conn.close()
-            await create_database(opts.pg, dbname)
+            await create_databases(opts.pg, [dbname])
             created = True
             from pas_shared.migrations import upgrade_to_head
 
@@ -563,7 +541,7 @@ async def orchestrate(opts: argparse.Namespace) -> int:
         status = 1
     finally:
         if created and not opts.keep_database:
-            await drop_database(opts.pg, dbname)
+            await drop_databases(opts.pg, [dbname])
     results["finished_at"] = datetime.now(UTC).isoformat()
     results["targets"] = targets(results)
     out_path = RESULTS / f"remission_batch-{stamp}.json"
