@@ -8,19 +8,20 @@ calendar dates); the headline counts UPTs by type. A UPT not in the directory, o
 caller's scope, is refused with the same rule everywhere (`upt-registered`).
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, MetaData, String, Table, select
+from sqlalchemy import Column, MetaData, Select, String, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pas_shared.api import Scope
 from pas_shared.clock import Clock, local_date
 from pas_shared.consumer import Received, Subscription
-from pas_shared.db import UnitOfWork
+from pas_shared.db import UnitOfWork, fetch_rows
 from pas_shared.errors import RuleViolation
 from pas_shared.events.remission import FACILITY_REGISTERED, FacilityRegistered
 
@@ -108,18 +109,23 @@ def _known(row: Any) -> KnownUpt:
     return KnownUpt(row["upt_code"], row["name"], row["upt_type"], row["kanwil_code"], row["time_zone"])
 
 
+@functools.cache
+def _upt_query(table: Table, for_update: bool) -> Select[Any]:
+    query = select(table.c.upt_code, table.c.name, table.c.upt_type, table.c.kanwil_code, table.c.time_zone).where(
+        table.c.upt_code == bindparam("upt_code")
+    )
+    return query.with_for_update() if for_update else query
+
+
 async def get_upt(
     session: AsyncSession, table: Table, upt_code: str, *, scope: Scope | None = None, for_update: bool = False
 ) -> KnownUpt | None:
     """The UPT, or None when it is not registered or outside the caller's scope. `for_update`
     locks its row (on PostgreSQL), so that what a UPT owns changes one request at a time."""
-    query = select(table).where(table.c.upt_code == upt_code)
-    if for_update:
-        query = query.with_for_update()
-    row = (await session.execute(query)).mappings().first()
-    if row is None:
+    rows = await fetch_rows(session, _upt_query(table, for_update), {"upt_code": upt_code})
+    if not rows:
         return None
-    found = _known(row)
+    found = KnownUpt(*rows[0])
     if scope is not None and not scope.allows(upt_code=found.upt_code, kanwil_code=found.kanwil_code):
         return None
     return found

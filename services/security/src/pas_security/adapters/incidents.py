@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, insert, select, update
+from sqlalchemy import Select, String, any_, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pas_security.adapters.tables import (
@@ -27,6 +28,7 @@ from pas_security.domain.incident import (
     Transition,
 )
 from pas_shared.api import Page, Scope
+from pas_shared.db import bulk_insert, fetch_rows
 
 
 def scoped(query: Select[Any], table: Any, scope: Scope) -> Select[Any]:
@@ -38,16 +40,17 @@ def scoped(query: Select[Any], table: Any, scope: Scope) -> Select[Any]:
     return query
 
 
-# The statements of an incident report, built once: a statement built per request (`.values(...)`
-# with its values inside) is keyed for SQLAlchemy's compiled cache on every call, which cost more
-# CPU than anything else in the report. These take their values as execution parameters.
+# The roster lookup of an incident report, built once: a statement built per request is keyed for
+# SQLAlchemy's compiled cache on every call, which cost more CPU than the query itself.
 _ON_ROSTER = select(roster.roster.c.inmate_id).where(
     roster.roster.c.inmate_id.in_(bindparam("inmate_ids", expanding=True)), roster.roster.c.upt_code == bindparam("upt")
 )
-_INSERT = {
-    t.name: insert(t)
-    for t in (incidents, incident_people, incident_actions, incident_addenda, incident_escalations, incident_transitions)
-}
+# On PostgreSQL the same as `= ANY(array)`: one statement for any number of ids, run through asyncpg
+# directly (pas_shared.db.fetch_rows), which takes no expanding parameters.
+_ON_ROSTER_PG = select(roster.roster.c.inmate_id).where(
+    roster.roster.c.inmate_id == any_(bindparam("inmate_ids", type_=postgresql.ARRAY(String))),
+    roster.roster.c.upt_code == bindparam("upt"),
+)
 # SET takes the columns named in the parameters (_escalation_values).
 _UPDATE_ESCALATION = update(incident_escalations).where(
     incident_escalations.c.incident_id == bindparam("i"), incident_escalations.c.level == bindparam("lv")
@@ -58,6 +61,8 @@ async def inmates_on_roster(session: AsyncSession, upt_code: str, inmate_ids: li
     """The ids the local roster knows in that UPT (held now, or released from it)."""
     if not inmate_ids:
         return set()
+    if session.get_bind().dialect.name == "postgresql":
+        return {r[0] for r in await fetch_rows(session, _ON_ROSTER_PG, {"inmate_ids": inmate_ids, "upt": upt_code})}
     return set((await session.execute(_ON_ROSTER, {"inmate_ids": inmate_ids, "upt": upt_code})).scalars())
 
 
@@ -165,12 +170,12 @@ class IncidentRepository:
     async def add(self, incident: Incident) -> None:
         """A new incident: its row and every child in one multi-row INSERT per table (its
         escalation deadlines too: a new incident has none stored yet, nothing to update)."""
-        await self.session.execute(_INSERT["incidents"], incident_row(incident))
+        await bulk_insert(self.session, incidents, [incident_row(incident)])
         people = [
             {"incident_id": incident.incident_id, "seq": i, **_person_row(p)} for i, p in enumerate(incident.people, start=1)
         ]
         if people:
-            await self.session.execute(_INSERT["incident_people"], people)
+            await bulk_insert(self.session, incident_people, people)
         await self._save_children(incident, new=True)
 
     async def save(self, incident: Incident) -> None:
@@ -185,12 +190,13 @@ class IncidentRepository:
     async def _save_children(self, incident: Incident, *, new: bool = False) -> None:
         i = incident.incident_id
         if incident.new_actions:
-            await self.session.execute(
-                _INSERT["incident_actions"], [{"incident_id": i, **_action_row(a)} for a in incident.new_actions]
+            await bulk_insert(
+                self.session, incident_actions, [{"incident_id": i, **_action_row(a)} for a in incident.new_actions]
             )
         if incident.new_addenda:
-            await self.session.execute(
-                _INSERT["incident_addenda"],
+            await bulk_insert(
+                self.session,
+                incident_addenda,
                 [
                     {
                         "incident_id": i,
@@ -204,21 +210,24 @@ class IncidentRepository:
             )
         if incident.new_transitions:
             first = len(incident.transitions) - len(incident.new_transitions) + 1
-            await self.session.execute(
-                _INSERT["incident_transitions"],
+            await bulk_insert(
+                self.session,
+                incident_transitions,
                 [{"incident_id": i, "seq": n, **_transition_row(t)} for n, t in enumerate(incident.new_transitions, start=first)],
             )
         changed = [incident.escalations[level] for level in dict.fromkeys(incident.changed_escalations)]
         if new and changed:
-            await self.session.execute(
-                _INSERT["incident_escalations"], [{"incident_id": i, "level": e.level, **_escalation_values(e)} for e in changed]
+            await bulk_insert(
+                self.session,
+                incident_escalations,
+                [{"incident_id": i, "level": e.level, **_escalation_values(e)} for e in changed],
             )
         elif changed:
             for e in changed:
                 result = await self.session.execute(_UPDATE_ESCALATION, {"i": i, "lv": e.level, **_escalation_values(e)})
                 if result.rowcount == 0:  # type: ignore[attr-defined]
-                    await self.session.execute(
-                        _INSERT["incident_escalations"], {"incident_id": i, "level": e.level, **_escalation_values(e)}
+                    await bulk_insert(
+                        self.session, incident_escalations, [{"incident_id": i, "level": e.level, **_escalation_values(e)}]
                     )
         incident.new_actions.clear()
         incident.new_addenda.clear()
