@@ -226,9 +226,10 @@ async def stop_client(client: Any) -> None:
 class Worker:
     """A helper process of ours (`_worker ROLE`): JSON lines out on stdout, commands in on stdin."""
 
-    def __init__(self, role: str, config: dict[str, Any], workdir: Path) -> None:
+    def __init__(self, role: str, config: dict[str, Any], workdir: Path, script: Path | None = None) -> None:
         self.role = role
         self.config = config
+        self.script = script or SELF  # another benchmark's workers run from that script
         self.log_path = workdir / f"worker-{role}.log"
         self.proc: asyncio.subprocess.Process | None = None
 
@@ -236,7 +237,7 @@ class Worker:
         with self.log_path.open("ab") as log_file:
             self.proc = await asyncio.create_subprocess_exec(
                 sys.executable,
-                str(SELF),
+                str(self.script),
                 "_worker",
                 self.role,
                 json.dumps(self.config),
@@ -776,20 +777,20 @@ class HttpConn:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
+    async def request(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
         try:
-            return await self._request(method, path, body)
+            return await self._request(method, path, body, headers or {})
         except BaseException:
             self.close()
             raise
 
-    async def _request(self, method: str, path: str, body: bytes) -> tuple[int, bytes]:
+    async def _request(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
         if self.writer is None or self.reader is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        head = (
-            f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
-        )
+        extra = "".join(f"{k}: {v}\r\n" for k, v in ({"Content-Type": "application/json"} | headers).items())
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n{extra}Content-Length: {len(body)}\r\n\r\n"
         self.writer.write(head.encode() + body)
         status_line = await self.reader.readline()
         if not status_line:
@@ -827,7 +828,11 @@ class HttpConn:
         self.reader = self.writer = None
 
 
-SERVICES = {"remission": ("pas_remission", "PAS_REMISSION_"), "security": ("pas_security", "PAS_SECURITY_")}
+SERVICES = {
+    "remission": ("pas_remission", "PAS_REMISSION_"),
+    "security": ("pas_security", "PAS_SECURITY_"),
+    "gateway": ("pas_gateway", "PAS_GATEWAY_"),
+}
 
 
 class ServiceProc:

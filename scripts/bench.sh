@@ -18,12 +18,17 @@
 # the security service against a bare endpoint) against the same PostgreSQL and Kafka; the words
 # of INCIDENT_BENCH_ARGS go to it. BENCH_ONLY=incident_intake runs only that one:
 #   BENCH_ONLY=incident_intake scripts/bench.sh --clients 32 --seconds 20
+#
+# Then the gateway KPI benchmark (bench/gateway_kpi.py: read models rebuilt from 1,000,000
+# replayed events against raw consumption; the national KPI endpoint against a bare endpoint
+# with the same JSON); the words of GATEWAY_BENCH_ARGS go to it. BENCH_ONLY=gateway_kpi:
+#   BENCH_ONLY=gateway_kpi scripts/bench.sh --events 200000
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 only=${BENCH_ONLY:-}
-case "$only" in "" | event_pipeline | remission_batch | incident_intake) ;;
-  *) echo "BENCH_ONLY: event_pipeline, remission_batch or incident_intake" >&2; exit 2 ;; esac
+case "$only" in "" | event_pipeline | remission_batch | incident_intake | gateway_kpi) ;;
+  *) echo "BENCH_ONLY: event_pipeline, remission_batch, incident_intake or gateway_kpi" >&2; exit 2 ;; esac
 scripts/setup.sh
 
 source scripts/private-infra.sh bench
@@ -31,6 +36,7 @@ source scripts/private-infra.sh bench
 read -r -a extra <<< "${BENCH_ARGS:-}"
 read -r -a remission_extra <<< "${REMISSION_BENCH_ARGS:-}"
 read -r -a incident_extra <<< "${INCIDENT_BENCH_ARGS:-}"
+read -r -a gateway_extra <<< "${GATEWAY_BENCH_ARGS:-}"
 status=0
 if [ -z "$only" ] || [ "$only" = event_pipeline ]; then
 .venv/bin/python bench/event_pipeline.py \
@@ -52,6 +58,14 @@ if [ -z "$only" ] || [ "$only" = incident_intake ]; then
     --kafka "127.0.0.1:$kafka_port" \
     --workdir "$run/bench" \
     "${incident_extra[@]}" "${args[@]}" || { rc=$?; [ "$status" -ne 0 ] || status=$rc; }
+fi
+if [ -z "$only" ] || [ "$only" = gateway_kpi ]; then
+  if [ "$only" = gateway_kpi ]; then args=("$@"); else args=(); fi
+  .venv/bin/python bench/gateway_kpi.py \
+    --pg "postgresql+asyncpg://postgres@127.0.0.1:$pg_port" \
+    --kafka "127.0.0.1:$kafka_port" \
+    --workdir "$run/bench" \
+    "${gateway_extra[@]}" "${args[@]}" || { rc=$?; [ "$status" -ne 0 ] || status=$rc; }
 fi
 if [ "$status" -ne 0 ]; then
   echo "benchmark failed (exit $status)" >&2
