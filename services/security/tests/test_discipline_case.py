@@ -4,6 +4,7 @@ import pytest
 
 from pas_security.domain.discipline_case import (
     NEXT,
+    OPEN,
     CaseStatus,
     Decision,
     DisciplineCase,
@@ -11,6 +12,7 @@ from pas_security.domain.discipline_case import (
     ProcedureRules,
     Recommendation,
     Terms,
+    Withdrawal,
 )
 from pas_shared.errors import Conflict, RuleViolation
 from pas_shared.events.security import (
@@ -20,6 +22,7 @@ from pas_shared.events.security import (
     DisciplineRecommended,
     DisciplineReported,
     DisciplineSanctioned,
+    DisciplineWithdrawn,
 )
 
 TODAY = date(2026, 11, 28)
@@ -67,8 +70,9 @@ def rule_of(error: RuleViolation) -> tuple[str, str]:
 
 def test_the_state_machine() -> None:
     assert set(NEXT) == set(CaseStatus)
-    assert NEXT[CaseStatus.REPORTED] == {CaseStatus.EXAMINED}
-    assert NEXT[CaseStatus.SANCTIONED] == NEXT[CaseStatus.DISMISSED] == set()
+    assert NEXT[CaseStatus.REPORTED] == {CaseStatus.EXAMINED, CaseStatus.WITHDRAWN}
+    assert NEXT[CaseStatus.SANCTIONED] == NEXT[CaseStatus.DISMISSED] == NEXT[CaseStatus.WITHDRAWN] == set()
+    assert OPEN == {CaseStatus.REPORTED, CaseStatus.EXAMINED, CaseStatus.TPP_RECOMMENDED}
 
 
 def test_the_violations_level_comes_from_the_rule_data() -> None:
@@ -223,3 +227,67 @@ def test_the_rule_data_lists_measures_for_each_level() -> None:
     assert (rules.tpp_required(DisciplineLevel.RINGAN), rules.tpp_required(DisciplineLevel.BERAT)) == (False, True)
     assert all(m in rules.measures() for level in DisciplineLevel for m in rules.level_measures(level))
     assert {v["level"] for v in rules.violations().values()} == {"ringan", "sedang", "berat"}
+
+
+def withdrawal(on: date = date(2026, 11, 25)) -> Withdrawal:
+    return Withdrawal(on, "KPLP", "laporan keliru: HP milik petugas")
+
+
+def test_a_case_not_yet_decided_can_be_withdrawn_with_its_reason() -> None:
+    case = recommended()
+    case.events.clear()
+    case.withdraw(withdrawal(), by="kplp", now=NOW, today=TODAY)
+    assert (case.status, case.withdrawal, case.sanction) == (CaseStatus.WITHDRAWN, withdrawal(), None)
+    assert case.events == [
+        DisciplineWithdrawn(
+            case_id="c-1", inmate_id="i-1", upt_code="LP-X", withdrawn_on=date(2026, 11, 25), from_status="tpp-recommended"
+        )
+    ]
+    last = case.steps[-1]
+    assert (last.from_status, last.to_status, last.on, last.why) == (
+        CaseStatus.TPP_RECOMMENDED,
+        CaseStatus.WITHDRAWN,
+        date(2026, 11, 25),
+        "laporan keliru: HP milik petugas",
+    )
+    with pytest.raises(Conflict):  # nothing follows a withdrawal
+        case.decide(decision(on=date(2026, 11, 26)), by="kalapas", now=NOW, today=TODAY)
+    with pytest.raises(Conflict) as caught:
+        case.require_open("case_id")
+    assert (caught.value.errors[0].field, caught.value.errors[0].rule) == ("case_id", "case-open")
+
+
+def test_a_reported_case_is_withdrawn_from_reported() -> None:
+    case = report()
+    case.withdraw(withdrawal(on=date(2026, 11, 20)), by="kplp", now=NOW, today=TODAY)
+    assert case.status is CaseStatus.WITHDRAWN
+    assert isinstance(case.events[-1], DisciplineWithdrawn) and case.events[-1].from_status == "reported"
+
+
+@pytest.mark.parametrize(
+    ("on", "expected"),
+    [(date(2026, 11, 22), ("withdrawn_on", "date-order")), (date(2026, 11, 29), ("withdrawn_on", "not-in-future"))],
+)
+def test_a_withdrawal_date_follows_the_last_step_and_is_not_in_the_future(on: date, expected: tuple[str, str]) -> None:
+    case = recommended()  # the sidang TPP was on 23 November
+    case.events.clear()
+    with pytest.raises(RuleViolation) as caught:
+        case.withdraw(withdrawal(on), by="kplp", now=NOW, today=TODAY)
+    assert rule_of(caught.value) == expected
+    assert (case.status, case.events, case.withdrawal) == (CaseStatus.TPP_RECOMMENDED, [], None)
+
+
+def test_a_decided_case_cannot_be_withdrawn_a_sanction_is_annulled() -> None:
+    sanctioned = recommended()
+    sanctioned.decide(decision(), by="kalapas", now=NOW, today=TODAY)
+    dismissed = recommended(None)
+    dismissed.decide(decision(None), by="kalapas", now=NOW, today=TODAY)
+    for case in (sanctioned, dismissed):
+        case.events.clear()
+        with pytest.raises(Conflict) as caught:
+            case.withdraw(withdrawal(), by="kplp", now=NOW, today=TODAY)
+        assert (caught.value.errors[0].field, caught.value.errors[0].rule) == ("status", "status-transition")
+        assert case.events == [] and case.withdrawal is None
+    with pytest.raises(Conflict) as caught:
+        sanctioned.withdraw(withdrawal(), by="kplp", now=NOW, today=TODAY)
+    assert "annulled" in caught.value.detail_en and "dibatalkan" in caught.value.detail_id

@@ -3,9 +3,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pas_security.domain.escape import NEXT, Escape, EscapeStatus
+from pas_security.domain.escape import NEXT, Escape, EscapeStatus, check_escape_incident
+from pas_security.domain.incident import Incident, IncidentStatus
 from pas_shared.errors import Conflict, RuleViolation
-from pas_shared.events.security import EscapeeDied, EscapeeRecaptured, EscapeReported
+from pas_shared.events.security import EscapeeDied, EscapeeRecaptured, EscapeLinked, EscapeReported
 
 WIB = timezone(timedelta(hours=7))
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=WIB)
@@ -230,3 +231,58 @@ def test_a_recaptured_escapee_cannot_be_recorded_dead_nor_a_dead_one_recaptured(
     dead.record_death(died_on=date(2026, 11, 21), place="x", source="y", today=date(2026, 11, 28))
     with pytest.raises(Conflict):
         dead.recapture(recaptured_at=NOW, place="Bekasi", now=NOW, zone=JAKARTA)
+
+
+def escape_incident(category: str = "escape", upt_code: str = "LP-X") -> Incident:
+    return Incident.record(
+        incident_id="inc-1",
+        upt_code=upt_code,
+        kanwil_code="KW-X",
+        time_zone="Asia/Jakarta",
+        category=category,
+        severity="critical",
+        title="Pelarian massal",
+        location="Blok C",
+        narrative="Tujuh tahanan memotong teralis kamar mandi",
+        occurred_at=ESCAPED_AT,
+        people=[],
+        on_roster=set(),
+        actions=[],
+        as_draft=False,
+        by="t",
+        now=NOW,
+    )
+
+
+def test_an_escapee_of_an_incident_keeps_its_own_report_and_names_the_incident() -> None:
+    escape = report(incident_id="inc-1", prefix="escapees[3].")
+    assert escape.incident_id == "inc-1"
+    assert [type(e) for e in escape.events] == [EscapeReported, EscapeLinked]
+    assert escape.events[1] == EscapeLinked(
+        escape_id="e-1", inmate_id="i-1", upt_code="LP-X", incident_id="inc-1", escaped_on=date(2026, 11, 20)
+    )
+    assert [type(e) for e in report().events] == [EscapeReported]  # no incident: no link event
+
+
+def test_the_fields_of_an_escapee_in_a_list_are_named_with_its_place() -> None:
+    error = refused(escaped_at=NOW + timedelta(hours=1), prefix="escapees[3].")
+    assert (error.errors[0].field, error.errors[0].rule) == ("escapees[3].escaped_at", "not-in-future")
+    with pytest.raises(Conflict) as caught:
+        report(open_escape=reported(), prefix="escapees[1].")
+    assert (caught.value.errors[0].field, caught.value.errors[0].rule) == ("escapees[1].inmate_id", "one-open-escape")
+
+
+def test_escapees_are_grouped_under_an_open_escape_incident_of_their_upt() -> None:
+    check_escape_incident(escape_incident(), upt_code="LP-X")
+    for incident, expected in (
+        (escape_incident(category="riot"), ("incident_id", "escape-incident")),
+        (escape_incident(upt_code="LP-Y"), ("incident_id", "same-upt")),
+    ):
+        with pytest.raises(RuleViolation) as caught:
+            check_escape_incident(incident, upt_code="LP-X")
+        assert (caught.value.errors[0].field, caught.value.errors[0].rule) == expected
+    excluded = escape_incident()
+    excluded.move(IncidentStatus.NOT_REPORTABLE, by="t", why="bukan pelarian", at=NOW)
+    with pytest.raises(Conflict) as caught:
+        check_escape_incident(excluded, upt_code="LP-X")
+    assert (caught.value.errors[0].field, caught.value.errors[0].rule) == ("incident_id", "incident-open")

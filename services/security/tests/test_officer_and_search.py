@@ -1,13 +1,17 @@
 """Pure rules of officers (certification validity, coverage) and searches (custody chain)."""
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
+from pas_security.domain.discipline_case import DisciplineCase, Withdrawal
+from pas_security.domain.incident import Incident, IncidentStatus
 from pas_security.domain.officer import CertificationState, Officer, OfficerRules, add_months, coverage
-from pas_security.domain.search import NEXT, CustodyStatus, Search, SeizureIn, TeamMember
+from pas_security.domain.search import NEXT, CustodyStatus, LinkKind, Search, Seizure, SeizureIn, TeamMember
 from pas_shared.errors import Conflict, RuleViolation
+from pas_shared.events.security import SeizureLinked
 
 NOW = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)
 
@@ -183,3 +187,89 @@ def test_narcotics_need_a_weight_and_a_seizure_a_witness() -> None:
             now=NOW,
         )
     assert caught.value.errors[0].rule == "witness-for-seizure"
+
+
+def incident(upt_code: str = "LP-X", category: str = "smuggling-phones") -> Incident:
+    return Incident.record(
+        incident_id=f"inc-{upt_code}-{category}",
+        upt_code=upt_code,
+        kanwil_code="KW-X",
+        time_zone="Asia/Makassar",
+        category=category,
+        severity="medium",
+        title="HP diselundupkan",
+        location="P2U",
+        narrative="HP ditemukan di kiriman makanan",
+        occurred_at=datetime(2026, 3, 9, 10, 0),
+        people=[],
+        on_roster=set(),
+        actions=[],
+        as_draft=False,
+        by="tester",
+        now=NOW,
+    )
+
+
+def case(inmate_id: str = "i-1", upt_code: str = "LP-X") -> DisciplineCase:
+    return DisciplineCase.report(
+        case_id=f"c-{inmate_id}-{upt_code}",
+        inmate_id=inmate_id,
+        upt_code=upt_code,
+        violation="communication-device",
+        occurred_on=date(2026, 3, 10),
+        description="HP di kamar",
+        reported_by="Regu II",
+        seizure_ids=[],
+        by="kplp",
+        now=NOW,
+        today=date(2026, 3, 10),
+    )
+
+
+def linkable() -> Seizure:
+    seizure = search([SeizureIn("phone", 1, "HP", inmate_id="i-1")]).seizures[0]
+    seizure.events.clear()
+    return seizure
+
+
+def test_a_seizure_is_linked_later_to_an_incident_and_a_case_of_its_upt() -> None:
+    seizure = linkable()
+    seizure.link_incident(incident(), search_incident_id=None, why="HP dari kiriman yang sama", by="kplp", now=NOW)
+    seizure.link_case(case(), why="HP milik WBP perkara ini", by="kplp", now=NOW)
+    assert (seizure.incident_ids, seizure.discipline_case_ids) == (["inc-LP-X-smuggling-phones"], ["c-i-1-LP-X"])
+    assert [(k.kind, k.target_id, k.linked_by) for k in seizure.links] == [
+        (LinkKind.INCIDENT, "inc-LP-X-smuggling-phones", "kplp"),
+        (LinkKind.DISCIPLINE_CASE, "c-i-1-LP-X", "kplp"),
+    ]
+    assert len(seizure.new_links) == 2
+    assert [(e.incident_id, e.case_id) for e in seizure.events if isinstance(e, SeizureLinked)] == [
+        ("inc-LP-X-smuggling-phones", None),
+        (None, "c-i-1-LP-X"),
+    ]
+
+
+def test_a_link_is_refused_across_upts_twice_to_an_excluded_incident_or_a_decided_case() -> None:
+    def refused(link: Callable[[Seizure], object]) -> tuple[str, str]:
+        seizure = linkable()
+        with pytest.raises((RuleViolation, Conflict)) as caught:
+            link(seizure)
+        assert (seizure.events, seizure.new_links, seizure.incident_ids, seizure.discipline_case_ids) == ([], [], [], [])
+        return caught.value.errors[0].field, caught.value.errors[0].rule
+
+    excluded = incident()
+    excluded.move(IncidentStatus.NOT_REPORTABLE, by="t", why="bukan kamtib", at=NOW)
+    withdrawn = case()
+    withdrawn.withdraw(Withdrawal(date(2026, 3, 10), "KPLP", "keliru"), by="kplp", now=NOW, today=date(2026, 3, 10))
+    kw = {"why": "x", "by": "t", "now": NOW}
+    assert refused(lambda s: s.link_incident(incident("LP-Y"), search_incident_id=None, **kw)) == ("incident_id", "same-upt")
+    assert refused(lambda s: s.link_incident(excluded, search_incident_id=None, **kw)) == ("incident_id", "incident-counted")
+    own = incident()
+    assert refused(lambda s: s.link_incident(own, search_incident_id=own.incident_id, **kw)) == ("incident_id", "linked-once")
+    assert refused(lambda s: s.link_case(case(upt_code="LP-Y"), **kw)) == ("case_id", "same-upt")
+    assert refused(lambda s: s.link_case(case(inmate_id="i-2"), **kw)) == ("case_id", "seizure-of-inmate")
+    assert refused(lambda s: s.link_case(withdrawn, **kw)) == ("case_id", "case-open")
+    twice = linkable()
+    twice.link_case(case(), **kw)
+    with pytest.raises(Conflict) as caught:
+        twice.link_case(case(), **kw)
+    assert (caught.value.errors[0].field, caught.value.errors[0].rule) == ("case_id", "linked-once")

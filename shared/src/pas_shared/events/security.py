@@ -323,3 +323,46 @@ class EscapeeDied(Payload):
 
 
 ESCAPEE_DIED = event_type("security", "escape", "died", 1, EscapeeDied)
+
+
+# -- Links added after the fact, a withdrawn discipline case, escapees grouped under an incident --
+
+
+class SeizureLinked(Payload):
+    """A seized item linked, after its search was recorded, to an incident or a discipline case
+    of the same UPT. Links are only ever added; exactly one of incident_id and case_id is set."""
+
+    seizure_id: str = Field(min_length=1)
+    search_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    kanwil_code: str = Field(pattern=UPT_CODE)
+    item_type: str = Field(pattern=INCIDENT_CODE)
+    incident_id: str | None = None
+    case_id: str | None = Field(default=None, description="An inmate discipline case.")
+    linked_at: AwareDatetime
+
+
+class DisciplineWithdrawn(Payload):
+    """The case was withdrawn before the Kalapas' decision: no sanction, no Register F entry."""
+
+    case_id: str = Field(min_length=1)
+    inmate_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    withdrawn_on: date
+    from_status: str = Field(pattern=INCIDENT_CODE, description="reported, examined or tpp-recommended.")
+
+
+class EscapeLinked(Payload):
+    """The escape belongs to an escape incident (one incident may group several escapees). It
+    follows that escapee's escape.reported on the same key; escape.reported stays one per escapee."""
+
+    escape_id: str = Field(min_length=1)
+    inmate_id: str = Field(min_length=1)
+    upt_code: str = Field(pattern=UPT_CODE)
+    incident_id: str = Field(min_length=1)
+    escaped_on: date = Field(description="Calendar date of the escape in the UPT's own time zone.")
+
+
+SEIZURE_LINKED = event_type("security", "seizure", "linked", 1, SeizureLinked)
+DISCIPLINE_WITHDRAWN = event_type("security", "discipline", "withdrawn", 1, DisciplineWithdrawn)
+ESCAPE_LINKED = event_type("security", "escape", "linked", 1, EscapeLinked)

@@ -18,6 +18,7 @@ from pas_security.domain.discipline_case import (
     Examination,
     Recommendation,
     Terms,
+    Withdrawal,
 )
 from pas_shared.api import Page, Scope
 from pas_shared.errors import Conflict, FieldError
@@ -78,6 +79,9 @@ def case_row(c: DisciplineCase) -> dict[str, Any]:
         "decision_measures": _join(dec_terms.measures) if dec_terms else None,
         "decision_isolation_days": dec_terms.isolation_days if dec_terms else None,
         "decision_why": dec.why if dec else None,
+        "withdrawn_on": c.withdrawal.withdrawn_on if c.withdrawal else None,
+        "withdrawn_by": c.withdrawal.withdrawn_by if c.withdrawal else None,
+        "withdrawal_reason": c.withdrawal.reason if c.withdrawal else None,
     }
 
 
@@ -95,6 +99,9 @@ def _case(row: Any) -> DisciplineCase:
     if row["decided_on"] is not None:
         terms = _terms(row["decision_sanction"], row["decision_level"], row["decision_measures"], row["decision_isolation_days"])
         dec = Decision(row["decided_on"], row["decided_by"], row["decree_no"], terms, row["decision_why"])
+    withdrawal = None
+    if row["withdrawn_on"] is not None:
+        withdrawal = Withdrawal(row["withdrawn_on"], row["withdrawn_by"], row["withdrawal_reason"])
     return DisciplineCase(
         case_id=row["case_id"],
         inmate_id=row["inmate_id"],
@@ -108,6 +115,7 @@ def _case(row: Any) -> DisciplineCase:
         examination=exam,
         recommendation=rec,
         decision=dec,
+        withdrawal=withdrawal,
     )
 
 
@@ -151,7 +159,8 @@ class DisciplineCaseRepository:
             await self.session.execute(insert(sanctions).values(**sanction_row(case.sanction)))
         await self._save_steps(case)
 
-    async def get(self, case_id: str, scope: Scope) -> DisciplineCase | None:
+    async def get(self, case_id: str, scope: Scope, *, for_update: bool = False) -> DisciplineCase | None:
+        """`for_update` locks the case's row (PostgreSQL): a link waits for a decision in flight."""
         query = scoped_by_upt(
             select(discipline_cases).where(discipline_cases.c.case_id == case_id),
             discipline_cases,
@@ -159,6 +168,8 @@ class DisciplineCaseRepository:
             upt_code=None,
             kanwil_code=None,
         )
+        if for_update:
+            query = query.with_for_update()
         row = (await self.session.execute(query)).mappings().first()
         if row is None:
             return None

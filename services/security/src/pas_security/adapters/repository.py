@@ -1,5 +1,7 @@
 """Repositories: domain objects in and out of the service's tables."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, Table, func, insert, select, update
@@ -89,6 +91,15 @@ def sanction_row(s: Sanction) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class EscapeeCounts:
+    incident_id: str
+    upt_code: str
+    first_escaped_at: datetime
+    escapees: int
+    by_status: dict[EscapeStatus, int]
+
+
 class EscapeRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -106,20 +117,62 @@ class EscapeRepository:
         return None if row is None else _escape(row)
 
     async def find(
-        self, scope: Scope, *, upt_code: str | None, kanwil_code: str | None, status: EscapeStatus | None, page: Page
+        self,
+        scope: Scope,
+        *,
+        upt_code: str | None,
+        kanwil_code: str | None,
+        status: EscapeStatus | None,
+        page: Page,
+        incident_id: str | None = None,
     ) -> tuple[list[Escape], int]:
         query = scoped_by_upt(select(escapes), escapes, scope, upt_code=upt_code, kanwil_code=kanwil_code)
         if status is not None:
             query = query.where(escapes.c.status == status.value)
+        if incident_id is not None:
+            query = query.where(escapes.c.incident_id == incident_id)
         rows, total = await _page(self.session, query, [escapes.c.escaped_at, escapes.c.escape_id], page)
         return [_escape(r) for r in rows], total
 
-    async def add(self, escape: Escape) -> None:
+    async def add(self, escape: Escape, *, field_name: str = "inmate_id") -> None:
         try:
             await self.session.execute(insert(escapes).values(**escape_row(escape)))
         except IntegrityError:
             # ux_escapes_open_inmate: another report for this inmate committed first.
-            raise still_at_large(escape.inmate_id) from None
+            raise still_at_large(escape.inmate_id, field_name=field_name) from None
+
+    async def counts_by_incident(
+        self, scope: Scope, *, upt_code: str | None, kanwil_code: str | None, incident_id: str | None, page: Page
+    ) -> tuple[list[EscapeeCounts], int]:
+        """Per escape incident: its escapees by status, the incident whose first escape is oldest first."""
+        e = escapes.c
+        query = scoped_by_upt(
+            select(
+                e.incident_id,
+                e.upt_code,
+                func.min(e.escaped_at).label("first_escaped_at"),
+                func.count().label("escapees"),
+                *(func.count().filter(e.status == s.value).label(s.value) for s in EscapeStatus),
+            ).where(e.incident_id.is_not(None)),
+            escapes,
+            scope,
+            upt_code=upt_code,
+            kanwil_code=kanwil_code,
+        ).group_by(e.incident_id, e.upt_code)
+        if incident_id is not None:
+            query = query.where(e.incident_id == incident_id)
+        rows, total = await _page(self.session, query, [func.min(e.escaped_at), e.incident_id], page)
+        found = [
+            EscapeeCounts(
+                r["incident_id"],
+                r["upt_code"],
+                r["first_escaped_at"],
+                int(r["escapees"]),
+                {s: int(r[s.value]) for s in EscapeStatus},
+            )
+            for r in rows
+        ]
+        return found, total
 
     async def save_recapture(self, escape: Escape) -> None:
         result = await self.session.execute(
@@ -165,6 +218,7 @@ def _escape(row: Any) -> Escape:
         died_on=row["died_on"],
         death_place=row["death_place"],
         death_source=row["death_source"],
+        incident_id=row["incident_id"],
     )
 
 
@@ -183,4 +237,5 @@ def escape_row(e: Escape) -> dict[str, Any]:
         "died_on": e.died_on,
         "death_place": e.death_place,
         "death_source": e.death_source,
+        "incident_id": e.incident_id,
     }

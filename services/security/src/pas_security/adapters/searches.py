@@ -4,13 +4,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import Select, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pas_security.adapters.discipline import cases_of_seizures
 from pas_security.adapters.incidents import scoped
-from pas_security.adapters.tables import search_team, searches, seizure_custody, seizures
-from pas_security.domain.search import CustodyStatus, CustodyStep, Search, Seizure, TeamMember
+from pas_security.adapters.tables import (
+    search_team,
+    searches,
+    seizure_custody,
+    seizure_discipline_cases,
+    seizure_incidents,
+    seizures,
+)
+from pas_security.domain.search import CustodyStatus, CustodyStep, LinkKind, Search, Seizure, SeizureLink, TeamMember
 from pas_shared.api import Page, Scope
 
 
@@ -32,6 +39,7 @@ class SeizureFilter:
     status: CustodyStatus | None = None
     unverified_only: bool = False
     search_id: str | None = None
+    incident_id: str | None = None  # found in a search that followed it, or linked to it later
 
 
 def _searches(query: Select[Any], f: SearchFilter, scope: Scope) -> Select[Any]:
@@ -62,6 +70,13 @@ def _seizures(query: Select[Any], f: SeizureFilter, scope: Scope) -> Select[Any]
         query = query.where(c.status == f.status.value)
     if f.unverified_only:
         query = query.where(c.inmate_verified.is_(False))
+    if f.incident_id is not None:
+        query = query.where(
+            or_(
+                c.search_id.in_(select(searches.c.search_id).where(searches.c.incident_id == f.incident_id)),
+                c.seizure_id.in_(select(seizure_incidents.c.seizure_id).where(seizure_incidents.c.incident_id == f.incident_id)),
+            )
+        )
     return query
 
 
@@ -141,6 +156,27 @@ class SearchRepository:
         )
         await self._save_steps(seizure)
 
+    async def search_incident_id(self, search_id: str) -> str | None:
+        """The incident the item's search followed, if any."""
+        query = select(searches.c.incident_id).where(searches.c.search_id == search_id)
+        found: str | None = (await self.session.execute(query)).scalar_one_or_none()
+        return found
+
+    async def save_links(self, seizure: Seizure) -> None:
+        for link in seizure.new_links:
+            table = seizure_incidents if link.kind is LinkKind.INCIDENT else seizure_discipline_cases
+            target = "incident_id" if link.kind is LinkKind.INCIDENT else "case_id"
+            await self.session.execute(
+                insert(table).values(
+                    seizure_id=seizure.seizure_id,
+                    **{target: link.target_id},
+                    linked_by=link.linked_by,
+                    linked_at=link.linked_at,
+                    why=link.why,
+                )
+            )
+        seizure.new_links.clear()
+
     async def totals(self, f: SearchFilter, scope: Scope) -> list[tuple[str, str, str, int, int, Any, Any]]:
         """(upt, kanwil, item type, searches with it, items, grams, rupiah) over the searches found."""
         s, z = searches.c, seizures.c
@@ -179,6 +215,7 @@ class SearchRepository:
         by_id = {s.seizure_id: s for s in found}
         for seizure_id, case_ids in (await cases_of_seizures(self.session, list(by_id))).items():
             by_id[seizure_id].discipline_case_ids = case_ids
+        await self._load_links(by_id)
         query = (
             select(seizure_custody)
             .where(seizure_custody.c.seizure_id.in_(list(by_id)))
@@ -200,6 +237,26 @@ class SearchRepository:
                     r["recorded_at"],
                 )
             )
+
+    async def _load_links(self, by_id: dict[str, Seizure]) -> None:
+        """The incidents linked after the search and every link's who, when and why."""
+        ids = list(by_id)
+        links: list[tuple[str, SeizureLink]] = []
+        i = seizure_incidents.c
+        incidents = select(seizure_incidents).where(i.seizure_id.in_(ids)).order_by(i.linked_at, i.incident_id)
+        for r in (await self.session.execute(incidents)).mappings():
+            by_id[r["seizure_id"]].incident_ids.append(r["incident_id"])
+            links.append(
+                (r["seizure_id"], SeizureLink(LinkKind.INCIDENT, r["incident_id"], r["linked_by"], r["linked_at"], r["why"]))
+            )
+        d = seizure_discipline_cases.c
+        cases = select(seizure_discipline_cases).where(d.seizure_id.in_(ids), d.linked_at.is_not(None))
+        for r in (await self.session.execute(cases)).mappings():
+            links.append(
+                (r["seizure_id"], SeizureLink(LinkKind.DISCIPLINE_CASE, r["case_id"], r["linked_by"], r["linked_at"], r["why"]))
+            )
+        for seizure_id, link in sorted(links, key=lambda x: (x[1].linked_at, x[1].kind.value, x[1].target_id)):
+            by_id[seizure_id].links.append(link)
 
 
 def _search(row: Any) -> Search:
@@ -236,6 +293,10 @@ def search_row(s: Search) -> dict[str, Any]:
         "created_by": s.created_by,
         "created_at": s.created_at,
     }
+
+
+def seizure_audit(s: Seizure) -> dict[str, Any]:
+    return seizure_row(s) | {"incident_ids": list(s.incident_ids), "discipline_case_ids": list(s.discipline_case_ids)}
 
 
 def _seizure(row: Any) -> Seizure:

@@ -39,6 +39,8 @@ escapes = Table(
     Column("died_on", Date, nullable=True),
     Column("death_place", String(200), nullable=True),
     Column("death_source", String(500), nullable=True),
+    # The escape incident that groups this escapee with the others who escaped with them.
+    Column("incident_id", String(36), nullable=True, index=True),
 )
 # One open escape per inmate, also under concurrent reports: at most one at_large row each.
 Index(
@@ -337,6 +339,9 @@ discipline_cases = Table(
     Column("decision_measures", String(200), nullable=True),
     Column("decision_isolation_days", Integer, nullable=True),
     Column("decision_why", String(4000), nullable=True),
+    Column("withdrawn_on", Date, nullable=True),
+    Column("withdrawn_by", String(200), nullable=True),
+    Column("withdrawal_reason", String(4000), nullable=True),
 )
 
 discipline_case_steps = Table(
@@ -358,4 +363,19 @@ seizure_discipline_cases = Table(
     metadata,
     Column("seizure_id", String(36), ForeignKey("seizures.seizure_id"), primary_key=True),
     Column("case_id", String(36), ForeignKey("discipline_cases.case_id"), primary_key=True, index=True),
+    # Who linked it, when and why: null on the links named when the case was reported.
+    Column("linked_by", String(200), nullable=True),
+    Column("linked_at", UTCDateTime, nullable=True),
+    Column("why", String(2000), nullable=True),
+)
+
+# A seized item linked after its search to an incident (the search's own incident is on the search).
+seizure_incidents = Table(
+    "seizure_incidents",
+    metadata,
+    Column("seizure_id", String(36), ForeignKey("seizures.seizure_id"), primary_key=True),
+    Column("incident_id", String(36), ForeignKey("incidents.incident_id"), primary_key=True, index=True),
+    Column("linked_by", String(200), nullable=False),
+    Column("linked_at", UTCDateTime, nullable=False),
+    Column("why", String(2000), nullable=False),
 )

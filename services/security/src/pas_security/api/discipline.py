@@ -1,6 +1,7 @@
 """Routes of the inmate discipline procedure: the violation report, the examination, the sidang
 TPP recommendation and the Kalapas' decision (whose outcome is the sanction of routes.py), the
-cases within the caller's scope, and the reference data in force."""
+withdrawal of a case not yet decided, the cases within the caller's scope, and the reference
+data in force."""
 
 from datetime import date, datetime
 from enum import StrEnum
@@ -13,7 +14,15 @@ from pas_security.adapters.discipline import CaseFilter
 from pas_security.api.routes import sanction_out
 from pas_security.api.schemas import Body, SanctionOut
 from pas_security.app import discipline as use
-from pas_security.domain.discipline_case import CaseStatus, Decision, DisciplineCase, Examination, Recommendation, Terms
+from pas_security.domain.discipline_case import (
+    CaseStatus,
+    Decision,
+    DisciplineCase,
+    Examination,
+    Recommendation,
+    Terms,
+    Withdrawal,
+)
 from pas_shared.api import ActorDep, ClockDep, DatabaseDep, PageDep, PageOut, ScopeDep
 from pas_shared.errors import RuleViolation
 from pas_shared.events.remission import UPT_CODE
@@ -73,6 +82,18 @@ class DecisionIn(Body):
     why: Text
 
 
+class WithdrawalIn(Body):
+    withdrawn_on: date = Field(description="The UPT-local date the case was withdrawn.")
+    withdrawn_by: Name = Field(description="Who withdrew it (e.g. the KPLP or the Kalapas).")
+    reason: Text
+
+
+class WithdrawalOut(BaseModel):
+    withdrawn_on: date
+    withdrawn_by: str
+    reason: str
+
+
 class TermsOut(BaseModel):
     level: DisciplineLevel
     measures: list[str]
@@ -127,6 +148,7 @@ class CaseOut(BaseModel):
     examination: ExaminationOut | None
     recommendation: RecommendationOut | None
     decision: DecisionOut | None
+    withdrawal: WithdrawalOut | None
     sanction: SanctionOut | None = Field(description="The decision's outcome (Register F for berat); may be annulled later.")
     steps: list[CaseStepOut]
 
@@ -208,6 +230,11 @@ def _out(c: DisciplineCase) -> CaseOut:
             terms=_terms_out(dec.terms),
             why=dec.why,
         ),
+        withdrawal=None
+        if c.withdrawal is None
+        else WithdrawalOut(
+            withdrawn_on=c.withdrawal.withdrawn_on, withdrawn_by=c.withdrawal.withdrawn_by, reason=c.withdrawal.reason
+        ),
         sanction=None if c.sanction is None else sanction_out(c.sanction),
         steps=[CaseStepOut(**vars(s)) for s in c.steps],
     )
@@ -261,6 +288,17 @@ async def decision(case_id: str, body: DecisionIn, db: DatabaseDep, scope: Scope
     terms = _terms(body.terms, body.outcome is Outcome.SANCTIONED)
     dec = Decision(body.decided_on, body.decided_by, body.decree_no, terms, body.why)
     return _out(await use.decide(db, case_id, dec, scope=scope, actor=actor, clock=clock))
+
+
+@router.post("/cases/{case_id}/withdrawal", operation_id="withdrawDisciplineCase")
+async def withdrawal(
+    case_id: str, body: WithdrawalIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep
+) -> CaseOut:
+    """Withdraws a case not yet decided (reported, examined or tpp-recommended): status withdrawn,
+    no sanction; publishes discipline.withdrawn. A decided sanction is annulled instead
+    (POST /discipline/sanctions/{case_id}/annul)."""
+    w = Withdrawal(body.withdrawn_on, body.withdrawn_by, body.reason)
+    return _out(await use.withdraw(db, case_id, w, scope=scope, actor=actor, clock=clock))
 
 
 @router.get("/cases", operation_id="listDisciplineCases")

@@ -4,10 +4,30 @@ caller's scope: a record outside it is not found, a UPT outside it is not known.
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from pydantic import Field
 
-from pas_security.api.schemas import AnnulIn, DeathIn, EscapeIn, EscapeOut, RecaptureIn, SanctionIn, SanctionOut
+from pas_security.adapters.repository import EscapeeCounts
+from pas_security.api.schemas import (
+    AnnulIn,
+    DeathIn,
+    EscapeeCountsOut,
+    EscapeesIn,
+    EscapeIn,
+    EscapeOut,
+    RecaptureIn,
+    SanctionIn,
+    SanctionOut,
+)
 from pas_security.app import handlers
-from pas_security.app.commands import AnnulSanction, RecordDeath, RecordRecapture, RecordSanction, ReportEscape
+from pas_security.app.commands import (
+    AddEscapees,
+    AnnulSanction,
+    Escapee,
+    RecordDeath,
+    RecordRecapture,
+    RecordSanction,
+    ReportEscape,
+)
 from pas_security.domain.discipline import Sanction
 from pas_security.domain.escape import Escape, EscapeStatus
 from pas_shared.api import ActorDep, ClockDep, DatabaseDep, PageDep, PageOut, ScopeDep
@@ -76,11 +96,34 @@ def _escape_out(escape: Escape) -> EscapeOut:
         died_on=escape.died_on,
         death_place=escape.death_place,
         death_source=escape.death_source,
+        incident_id=escape.incident_id,
     )
+
+
+def _counts_out(c: EscapeeCounts) -> EscapeeCountsOut:
+    return EscapeeCountsOut(
+        incident_id=c.incident_id,
+        upt_code=c.upt_code,
+        first_escaped_at=c.first_escaped_at,
+        escapees=c.escapees,
+        at_large=c.by_status[EscapeStatus.AT_LARGE],
+        recaptured=c.by_status[EscapeStatus.RECAPTURED],
+        dead=c.by_status[EscapeStatus.DEAD],
+    )
+
+
+class IncidentEscapeesOut(PageOut[EscapeOut]):
+    """A page of the escapees of one escape incident, with the counts of all of them."""
+
+    incident_id: str
+    category: str
+    counts: EscapeeCountsOut | None = Field(description="None while the incident groups no escapee.")
 
 
 @router.post("/escapes", status_code=status.HTTP_201_CREATED, operation_id="reportEscape", tags=["escapes"])
 async def report_escape(body: EscapeIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep) -> EscapeOut:
+    """One escapee; with `incident_id`, grouped under that escape incident (escape.linked follows
+    escape.reported)."""
     escape = await handlers.report_escape(db, ReportEscape(**body.model_dump()), scope=scope, actor=actor, clock=clock)
     return _escape_out(escape)
 
@@ -110,9 +153,60 @@ async def list_escapes(
     upt_code: UptQuery = None,
     kanwil_code: UptQuery = None,
     escape_status: Annotated[EscapeStatus | None, Query(alias="status")] = None,
+    incident_id: Annotated[str | None, Query(min_length=1, max_length=36)] = None,
 ) -> PageOut[EscapeOut]:
     """Oldest escape first."""
     found, total = await handlers.list_escapes(
-        db, upt_code=upt_code, kanwil_code=kanwil_code, status=escape_status, scope=scope, page=page
+        db, upt_code=upt_code, kanwil_code=kanwil_code, status=escape_status, scope=scope, page=page, incident_id=incident_id
     )
     return PageOut(items=[_escape_out(e) for e in found], total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/escapes/by-incident", operation_id="countEscapeesByIncident", tags=["escapes"])
+async def escapee_counts(
+    db: DatabaseDep, scope: ScopeDep, page: PageDep, upt_code: UptQuery = None, kanwil_code: UptQuery = None
+) -> PageOut[EscapeeCountsOut]:
+    """Per escape incident: how many escaped, and how many are at large, recaptured or dead now;
+    the incident whose first escape is oldest first. Escapes reported without an incident are not
+    listed here."""
+    found, total = await handlers.escapee_counts(db, upt_code=upt_code, kanwil_code=kanwil_code, scope=scope, page=page)
+    return PageOut(items=[_counts_out(c) for c in found], total=total, limit=page.limit, offset=page.offset)
+
+
+@router.post(
+    "/incidents/{incident_id}/escapees", status_code=status.HTTP_201_CREATED, operation_id="addEscapees", tags=["escapes"]
+)
+async def add_escapees(
+    incident_id: str, body: EscapeesIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep
+) -> list[EscapeOut]:
+    """Adds escapees to an open escape incident, all or none: each on the UPT's roster, not at large
+    already, listed once. Each is its own escape (status at large) with its own escape.reported,
+    then escape.linked naming the incident."""
+    cmd = AddEscapees(
+        incident_id=incident_id,
+        escapees=[Escapee(inmate_id=e.inmate_id, escaped_at=e.escaped_at, method=e.method) for e in body.escapees],
+    )
+    return [_escape_out(e) for e in await handlers.add_escapees(db, cmd, scope=scope, actor=actor, clock=clock)]
+
+
+@router.get("/incidents/{incident_id}/escapees", operation_id="listEscapeesOfIncident", tags=["escapes"])
+async def escapees_of_incident(
+    incident_id: str,
+    db: DatabaseDep,
+    scope: ScopeDep,
+    page: PageDep,
+    escape_status: Annotated[EscapeStatus | None, Query(alias="status")] = None,
+) -> IncidentEscapeesOut:
+    """The escapees the incident groups (oldest escape first), with its counts by status."""
+    incident, found, total, counts = await handlers.escapees_of_incident(
+        db, incident_id, status=escape_status, scope=scope, page=page
+    )
+    return IncidentEscapeesOut(
+        items=[_escape_out(e) for e in found],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        incident_id=incident.incident_id,
+        category=incident.category,
+        counts=None if counts is None else _counts_out(counts),
+    )

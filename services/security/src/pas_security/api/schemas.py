@@ -44,6 +44,20 @@ class EscapeIn(Body):
     upt_code: str = Field(pattern=UPT_CODE, examples=["LP-CIPINANG"])
     escaped_at: datetime = Field(description="When the escape happened, with a time zone offset.")
     method: str = Field(min_length=1, max_length=200, examples=["memanjat tembok blok C"])
+    incident_id: str | None = Field(
+        default=None, min_length=1, max_length=36, description="The escape incident (category escape) that groups it."
+    )
+
+
+class EscapeeIn(Body):
+    inmate_id: str = Field(min_length=1, max_length=36)
+    escaped_at: datetime | None = Field(default=None, description="With a time zone offset; default: when the incident occurred.")
+    method: str = Field(min_length=1, max_length=200, examples=["memotong teralis kamar mandi"])
+
+
+class EscapeesIn(Body):
+    # Kutacane 2025: 52 escaped at once (domain.md 4.2); the bound only keeps one request sane.
+    escapees: list[EscapeeIn] = Field(min_length=1, max_length=2000)
 
 
 class RecaptureIn(Body):
@@ -73,3 +87,14 @@ class EscapeOut(BaseModel):
     died_on: date | None = Field(description="Status dead: the escapee died at large on this date.")
     death_place: str | None
     death_source: str | None
+    incident_id: str | None = Field(description="The escape incident that groups it with the others who escaped with it.")
+
+
+class EscapeeCountsOut(BaseModel):
+    incident_id: str
+    upt_code: str
+    first_escaped_at: datetime
+    escapees: int
+    at_large: int
+    recaptured: int
+    dead: int

@@ -1,5 +1,6 @@
 """Routes for searches (razia) and seizures: record a search with its team and the items seized,
-the chain of custody of each item, lists, totals and the reference data."""
+the chain of custody of each item, links added later to incidents and discipline cases, lists,
+totals and the reference data."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,7 +14,7 @@ from pydantic import BaseModel, Field
 from pas_security.adapters.searches import SearchFilter, SeizureFilter
 from pas_security.api.schemas import Body
 from pas_security.app import searches as use
-from pas_security.domain.search import CustodyStatus, Search, Seizure, SeizureIn, TeamMember
+from pas_security.domain.search import CustodyStatus, LinkKind, Search, Seizure, SeizureIn, TeamMember
 from pas_shared.api import ActorDep, ClockDep, DatabaseDep, PageDep, PageOut, ScopeDep
 from pas_shared.events.remission import UPT_CODE
 from pas_shared.events.security import INCIDENT_CODE
@@ -70,6 +71,20 @@ class CustodyIn(Body):
     document_no: str | None = Field(default=None, min_length=2, max_length=100, description="Berita acara (disposal).")
 
 
+class LinkIn(Body):
+    incident_id: str | None = Field(default=None, min_length=1, max_length=36, description="An incident of the item's UPT.")
+    case_id: str | None = Field(default=None, min_length=1, max_length=36, description="A discipline case not yet decided.")
+    why: str = Field(min_length=2, max_length=2000, description="Why the item belongs to it.")
+
+
+class LinkOut(BaseModel):
+    kind: LinkKind
+    target_id: str
+    linked_by: str
+    linked_at: datetime
+    why: str
+
+
 class TeamMemberOut(BaseModel):
     name: str
     role: str
@@ -106,6 +121,10 @@ class SeizureOut(BaseModel):
     status: CustodyStatus
     custody: list[CustodyStepOut]
     discipline_case_ids: list[str] = Field(description="The inmate discipline cases this item led to.")
+    incident_ids: list[str] = Field(
+        description="Incidents it was linked to after the search (the search's own is on the search)."
+    )
+    links: list[LinkOut] = Field(description="The links added after the search, oldest first, with who, when and why.")
 
 
 class SearchSummaryOut(BaseModel):
@@ -207,6 +226,10 @@ def _seizure(s: Seizure) -> SeizureOut:
         status=s.status,
         custody=_step(s),
         discipline_case_ids=s.discipline_case_ids,
+        incident_ids=s.incident_ids,
+        links=[
+            LinkOut(kind=k.kind, target_id=k.target_id, linked_by=k.linked_by, linked_at=k.linked_at, why=k.why) for k in s.links
+        ],
     )
 
 
@@ -336,8 +359,11 @@ async def list_seizures(
     item_type: Annotated[str | None, Query(pattern=INCIDENT_CODE)] = None,
     custody_status: Annotated[CustodyStatus | None, Query(alias="status")] = None,
     unverified: Annotated[bool, Query(description="Only items found with an inmate not on the roster.")] = False,
+    incident_id: Annotated[
+        str | None, Query(min_length=1, max_length=36, description="Found in a search that followed it, or linked to it later.")
+    ] = None,
 ) -> PageOut[SeizureOut]:
-    f = SeizureFilter(upt_code, kanwil_code, item_type, custody_status, unverified)
+    f = SeizureFilter(upt_code, kanwil_code, item_type, custody_status, unverified, incident_id=incident_id)
     found, total = await use.list_seizures(db, f, scope=scope, page=page)
     return PageOut(items=[_seizure(s) for s in found], total=total, limit=page.limit, offset=page.offset)
 
@@ -363,3 +389,13 @@ async def move_seizure(
         document_no=body.document_no,
     )
     return _seizure(await use.move_seizure(db, seizure_id, cmd, scope=scope, actor=actor, clock=clock))
+
+
+@router.post("/seizures/{seizure_id}/links", operation_id="linkSeizure")
+async def link_seizure(
+    seizure_id: str, body: LinkIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep
+) -> SeizureOut:
+    """Links the item, after its search, to an incident or a discipline case (exactly one) of its
+    own UPT. Links are only added, never removed or changed; publishes seizure.linked."""
+    cmd = use.LinkSeizure(incident_id=body.incident_id, case_id=body.case_id, why=body.why)
+    return _seizure(await use.link_seizure(db, seizure_id, cmd, scope=scope, actor=actor, clock=clock))

@@ -27,6 +27,20 @@ class ReportEscape:
     upt_code: str
     escaped_at: datetime
     method: str
+    incident_id: str | None = None  # the escape incident that groups it
+
+
+@dataclass(frozen=True, kw_only=True)
+class Escapee:
+    inmate_id: str
+    escaped_at: datetime | None  # None: when the incident occurred
+    method: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddEscapees:
+    incident_id: str
+    escapees: list[Escapee]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,7 +2,7 @@
 arose from), record the examination, the sidang TPP recommendation and the Kalapas' decision.
 Each runs in one unit of work: the case, its step, its events (outbox) and the audit entry commit
 together; a sanctioning decision also writes the sanction (Register F for berat) and publishes
-discipline.sanctioned, which remission turns into a hold."""
+discipline.sanctioned, which remission turns into a hold. A case not yet decided can be withdrawn."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +17,7 @@ from pas_security.domain.discipline_case import (
     Examination,
     ProcedureRules,
     Recommendation,
+    Withdrawal,
     case_not_found,
 )
 from pas_shared.api import Page, Scope
@@ -133,6 +134,13 @@ async def decide(db: Database, case_id: str, dec: Decision, *, scope: Scope, act
 
     step = "discipline.dismissed" if dec.terms is None else "discipline.sanctioned"
     return await _advance(db, case_id, step, scope=scope, actor=actor, clock=clock, apply=apply)
+
+
+async def withdraw(db: Database, case_id: str, w: Withdrawal, *, scope: Scope, actor: str, clock: Clock) -> DisciplineCase:
+    def apply(case: DisciplineCase, today: date) -> None:
+        case.withdraw(w, by=actor, now=clock(), today=today)
+
+    return await _advance(db, case_id, "discipline.withdrawn", scope=scope, actor=actor, clock=clock, apply=apply)
 
 
 async def get_case(db: Database, case_id: str, *, scope: Scope) -> DisciplineCase:

@@ -1,13 +1,23 @@
 """Search (razia) use cases: record a search with its team and seizures, move a seized item along
-its chain of custody (each in one unit of work with its events and audit entry), and read
+its chain of custody, link it later to an incident or a discipline case (each in one unit of
+work with its events and audit entry), and read
 searches, seizures and totals within the caller's scope."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from pas_security.adapters.discipline import DisciplineCaseRepository
 from pas_security.adapters.incidents import IncidentRepository, inmates_on_roster
-from pas_security.adapters.searches import SearchFilter, SearchRepository, SeizureFilter, search_audit, seizure_row
+from pas_security.adapters.searches import (
+    SearchFilter,
+    SearchRepository,
+    SeizureFilter,
+    search_audit,
+    seizure_audit,
+    seizure_row,
+)
 from pas_security.adapters.tables import facilities
+from pas_security.domain.discipline_case import case_not_found
 from pas_security.domain.incident import incident_not_found
 from pas_security.domain.search import (
     CustodyStatus,
@@ -49,6 +59,13 @@ class CustodyMove:
     witness: str
     recipient: str | None
     document_no: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkSeizure:
+    incident_id: str | None
+    case_id: str | None
+    why: str
 
 
 def _publish(uow: UnitOfWork, events_of: Search | Seizure) -> None:
@@ -110,6 +127,41 @@ async def move_seizure(db: Database, seizure_id: str, cmd: CustodyMove, *, scope
         await repo.save_seizure(seizure)
         _publish(uow, seizure)
         uow.audit(f"seizure.{cmd.to.value}", "seizure", seizure_id, before=before, after=seizure_row(seizure))
+    return seizure
+
+
+async def link_seizure(db: Database, seizure_id: str, cmd: LinkSeizure, *, scope: Scope, actor: str, clock: Clock) -> Seizure:
+    """Links a seized item, after its search, to one incident or one discipline case of its UPT."""
+    if (cmd.incident_id is None) == (cmd.case_id is None):
+        raise RuleViolation(
+            "incident_id",
+            "one-link-target",
+            id="Sebutkan tepat satu: incident_id atau case_id.",
+            en="Give exactly one of incident_id and case_id.",
+        )
+    async with UnitOfWork(db, actor=actor) as uow:
+        repo = SearchRepository(uow.session)
+        seizure = await repo.get_seizure(seizure_id, scope, for_update=True)
+        if seizure is None:
+            raise seizure_not_found(seizure_id)
+        before = seizure_audit(seizure)
+        if cmd.incident_id is not None:
+            incident = await IncidentRepository(uow.session).get(cmd.incident_id, scope)
+            if incident is None:
+                error = incident_not_found(cmd.incident_id, "incident_id")
+                raise RuleViolation("incident_id", "incident-exists", id=error.detail_id, en=error.detail_en)
+            search_incident_id = await repo.search_incident_id(seizure.search_id)
+            seizure.link_incident(incident, search_incident_id=search_incident_id, why=cmd.why, by=actor, now=clock())
+        else:
+            assert cmd.case_id is not None  # exactly one is given (checked above)
+            case = await DisciplineCaseRepository(uow.session).get(cmd.case_id, scope, for_update=True)
+            if case is None:
+                error = case_not_found(cmd.case_id)
+                raise RuleViolation("case_id", "case-exists", id=error.detail_id, en=error.detail_en)
+            seizure.link_case(case, why=cmd.why, by=actor, now=clock())
+        await repo.save_links(seizure)
+        _publish(uow, seizure)
+        uow.audit("seizure.linked", "seizure", seizure_id, before=before, after=seizure_audit(seizure) | {"why": cmd.why})
     return seizure
 
 

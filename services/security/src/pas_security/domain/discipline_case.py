@@ -17,13 +17,14 @@ from pydantic import BaseModel
 
 from pas_security.domain.discipline import Sanction
 from pas_security.domain.rules import RuleBook, RuleSet, default_rules
-from pas_shared.errors import FieldError, NotFound, RuleViolation
+from pas_shared.errors import Conflict, FieldError, NotFound, RuleViolation
 from pas_shared.events.security import (
     DisciplineDismissed,
     DisciplineExamined,
     DisciplineLevel,
     DisciplineRecommended,
     DisciplineReported,
+    DisciplineWithdrawn,
 )
 from pas_shared.workflow import require_transition
 
@@ -36,17 +37,22 @@ class CaseStatus(StrEnum):
     TPP_RECOMMENDED = "tpp-recommended"
     SANCTIONED = "sanctioned"
     DISMISSED = "dismissed"
+    WITHDRAWN = "withdrawn"  # taken back before the Kalapas' decision
 
 
 # Each state lists the states it may move to. A decision straight after the examination is
 # allowed only for a level whose rule data says no sidang TPP is needed (checked in decide).
+# A case can be withdrawn until it is decided; a sanction once decided is annulled instead.
 NEXT: dict[CaseStatus, set[CaseStatus]] = {
-    CaseStatus.REPORTED: {CaseStatus.EXAMINED},
-    CaseStatus.EXAMINED: {CaseStatus.TPP_RECOMMENDED, CaseStatus.SANCTIONED, CaseStatus.DISMISSED},
-    CaseStatus.TPP_RECOMMENDED: {CaseStatus.SANCTIONED, CaseStatus.DISMISSED},
+    CaseStatus.REPORTED: {CaseStatus.EXAMINED, CaseStatus.WITHDRAWN},
+    CaseStatus.EXAMINED: {CaseStatus.TPP_RECOMMENDED, CaseStatus.SANCTIONED, CaseStatus.DISMISSED, CaseStatus.WITHDRAWN},
+    CaseStatus.TPP_RECOMMENDED: {CaseStatus.SANCTIONED, CaseStatus.DISMISSED, CaseStatus.WITHDRAWN},
     CaseStatus.SANCTIONED: set(),
     CaseStatus.DISMISSED: set(),
+    CaseStatus.WITHDRAWN: set(),
 }
+# The states where the case still awaits the decision: seized items may be linked to it.
+OPEN = frozenset(s for s in CaseStatus if CaseStatus.WITHDRAWN in NEXT[s])
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,13 @@ class Decision:
     decree_no: str
     terms: Terms | None  # None: dismissed
     why: str
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    withdrawn_on: date
+    withdrawn_by: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -202,6 +215,7 @@ class DisciplineCase:
     examination: Examination | None = None
     recommendation: Recommendation | None = None
     decision: Decision | None = None
+    withdrawal: Withdrawal | None = None
     steps: list[CaseStep] = field(default_factory=list)
     new_steps: list[CaseStep] = field(default_factory=list, compare=False, repr=False)
     sanction: Sanction | None = None
@@ -356,6 +370,47 @@ class DisciplineCase:
             )
         self.decision = dec
         self._step(self.status, to, on=dec.decided_on, by=by, at=now, why=dec.why)
+
+    def withdraw(self, w: Withdrawal, *, by: str, now: datetime, today: date) -> None:
+        """Withdrawn before the decision (e.g. the report was mistaken): no sanction follows."""
+        self._require(
+            CaseStatus.WITHDRAWN,
+            detail_id=" (hukuman disiplin yang sudah dijatuhkan dibatalkan lewat pembatalan, bukan ditarik)"
+            if self.status is CaseStatus.SANCTIONED
+            else "",
+            detail_en=" (a sanction already imposed is annulled, not withdrawn)" if self.status is CaseStatus.SANCTIONED else "",
+        )
+        last = self.steps[-1].on if self.steps else self.occurred_on
+        _not_before("withdrawn_on", w.withdrawn_on, last, what_id="langkah sebelumnya", what_en="previous step")
+        _not_in_future("withdrawn_on", w.withdrawn_on, today)
+        was = self.status
+        self.withdrawal = w
+        self._step(was, CaseStatus.WITHDRAWN, on=w.withdrawn_on, by=by, at=now, why=w.reason)
+        self.events.append(
+            DisciplineWithdrawn(
+                case_id=self.case_id,
+                inmate_id=self.inmate_id,
+                upt_code=self.upt_code,
+                withdrawn_on=w.withdrawn_on,
+                from_status=was.value,
+            )
+        )
+
+    def require_open(self, field_name: str) -> None:
+        """Refuses a change (a new seized item linked) to a case decided or withdrawn."""
+        if self.status not in OPEN:
+            raise Conflict(
+                id=f"{self.name_id} berstatus {self.status.value}; barang sitaan tidak dapat ditautkan lagi.",
+                en=f"{self.name_en} is {self.status.value}; seized items can no longer be linked to it.",
+                errors=[
+                    FieldError(
+                        field_name,
+                        "case-open",
+                        f"Perkara disiplin berstatus {self.status.value}.",
+                        f"The discipline case is {self.status.value}.",
+                    )
+                ],
+            )
 
 
 def case_not_found(case_id: str) -> NotFound:

@@ -1,8 +1,10 @@
 """Escapes (pelarian): each escapee is one record, from the report until the recapture.
 
 Status follows an explicit state machine (NEXT): at large, then recaptured, or dead when the
-escapee died at large (date, place and the source that reports it). The incident report that
-may group several escapees is a later slice.
+escapee died at large (date, place and the source that reports it). An escape incident (an
+incident of category escape) groups the escapees who fled together: each is still its own
+record with its own status and its own escape.reported / escape.recaptured, and also publishes
+escape.linked naming the incident.
 """
 
 from dataclasses import dataclass, field
@@ -12,9 +14,13 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
+from pas_security.domain.incident import ENDED, Incident
 from pas_shared.errors import Conflict, FieldError, NotFound, RuleViolation
-from pas_shared.events.security import EscapeeDied, EscapeeRecaptured, EscapeReported
+from pas_shared.events.security import EscapeeDied, EscapeeRecaptured, EscapeLinked, EscapeReported
 from pas_shared.workflow import changed_concurrently, require_transition
+
+# The incident category (rule data, rule_data/incidents.json) whose incidents group escapees.
+ESCAPE_CATEGORY = "escape"
 
 
 class EscapeStatus(StrEnum):
@@ -66,6 +72,7 @@ class Escape:
     died_on: date | None = None
     death_place: str | None = None
     death_source: str | None = None
+    incident_id: str | None = None  # the escape incident that groups it with the others
     events: list[BaseModel] = field(default_factory=list, compare=False, repr=False)
 
     @property
@@ -84,13 +91,17 @@ class Escape:
         now: datetime,
         zone: ZoneInfo,
         open_escape: "Escape | None" = None,
+        incident_id: str | None = None,
+        prefix: str = "",
     ) -> "Escape":
         """`zone`: the UPT's time zone (its legal dates are its own calendar dates);
-        `open_escape`: the inmate's escape still at large, if any (one at a time)."""
-        _require_aware("escaped_at", escaped_at)
-        _not_in_future("escaped_at", escaped_at, now, what_id="pelarian", what_en="escape")
+        `open_escape`: the inmate's escape still at large, if any (one at a time);
+        `incident_id`: the escape incident it belongs to (checked by check_escape_incident);
+        `prefix`: where the body holds this escapee (`escapees[2].`), for the field names."""
+        _require_aware(f"{prefix}escaped_at", escaped_at)
+        _not_in_future(f"{prefix}escaped_at", escaped_at, now, what_id="pelarian", what_en="escape")
         if open_escape is not None:
-            raise still_at_large(inmate_id, open_escape)
+            raise still_at_large(inmate_id, open_escape, field_name=f"{prefix}inmate_id")
         escape = cls(
             escape_id=escape_id,
             inmate_id=inmate_id,
@@ -98,6 +109,7 @@ class Escape:
             escaped_at=escaped_at.astimezone(UTC),  # instants are kept in UTC, as the database returns them
             escaped_on=escaped_at.astimezone(zone).date(),
             method=method,
+            incident_id=incident_id,
         )
         escape.events.append(
             EscapeReported(
@@ -109,6 +121,16 @@ class Escape:
                 method=method,
             )
         )
+        if incident_id is not None:
+            escape.events.append(
+                EscapeLinked(
+                    escape_id=escape_id,
+                    inmate_id=inmate_id,
+                    upt_code=upt_code,
+                    incident_id=incident_id,
+                    escaped_on=escape.escaped_on,
+                )
+            )
         return escape
 
     def move(self, to: EscapeStatus) -> None:
@@ -176,7 +198,41 @@ class Escape:
         )
 
 
-def still_at_large(inmate_id: str, open_escape: Escape | None = None) -> Conflict:
+def check_escape_incident(incident: Incident, *, upt_code: str, field_name: str = "incident_id") -> None:
+    """Escapees are grouped under an escape incident of their UPT that is still open (not closed,
+    a duplicate or not reportable)."""
+    if incident.upt_code != upt_code:
+        raise RuleViolation(
+            field_name,
+            "same-upt",
+            id=f"Kejadian {incident.incident_id} berasal dari UPT lain ({incident.upt_code}).",
+            en=f"Incident {incident.incident_id} is of another UPT ({incident.upt_code}).",
+        )
+    if incident.category != ESCAPE_CATEGORY:
+        raise RuleViolation(
+            field_name,
+            "escape-incident",
+            id=f"Kejadian {incident.incident_id} berkategori {incident.category}; pelarian dikelompokkan di bawah "
+            f"kejadian berkategori {ESCAPE_CATEGORY}.",
+            en=f"Incident {incident.incident_id} is of category {incident.category}; escapees are grouped under an "
+            f"incident of category {ESCAPE_CATEGORY}.",
+        )
+    if incident.status in ENDED:
+        raise Conflict(
+            id=f"{incident.name_id} berstatus {incident.status.value}; pelarian tidak dapat ditambahkan lagi.",
+            en=f"{incident.name_en} is {incident.status.value}; escapees can no longer be added to it.",
+            errors=[
+                FieldError(
+                    field_name,
+                    "incident-open",
+                    f"Kejadian berstatus {incident.status.value}.",
+                    f"The incident is {incident.status.value}.",
+                )
+            ],
+        )
+
+
+def still_at_large(inmate_id: str, open_escape: Escape | None = None, *, field_name: str = "inmate_id") -> Conflict:
     """Refusal of a second escape report while the inmate's earlier escape is still open."""
     since_id = since_en = ""
     if open_escape is not None:
@@ -188,7 +244,7 @@ def still_at_large(inmate_id: str, open_escape: Escape | None = None) -> Conflic
         en=f"Inmate {inmate_id} is still at large{since_en}; record the recapture first.",
         errors=[
             FieldError(
-                "inmate_id",
+                field_name,
                 "one-open-escape",
                 f"WBP {inmate_id} masih dalam pelarian; hanya satu pelarian terbuka per WBP.",
                 f"Inmate {inmate_id} is still at large; only one open escape per inmate.",

@@ -6,7 +6,9 @@ as an explicit state machine:
 Every step records who handled the item, when (UTC; a time without an offset is the UPT's local
 wall time), where, the witness, and for the last step the document (berita acara) and, for a
 hand-over, the recipient. A search may follow an incident (incident_id) and may name the inmate
-an item was found with: an id not on the UPT's roster is kept, flagged unverified. Places, item
+an item was found with: an id not on the UPT's roster is kept, flagged unverified. After the
+search, an item may be linked to more incidents or discipline cases of its UPT: links are only
+ever added, each with who, when and why. Places, item
 types with how each is measured, team roles and recipients are rule data
 (rule_data/searches.json), judged on the UPT-local day the search began.
 """
@@ -21,10 +23,11 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from pas_security.domain.incident import to_instant
+from pas_security.domain.discipline_case import DisciplineCase
+from pas_security.domain.incident import EXCLUDED, Incident, to_instant
 from pas_security.domain.rules import RuleBook, RuleSet, search_rules
-from pas_shared.errors import FieldError, NotFound, RuleViolation
-from pas_shared.events.security import SearchConducted, SeizedTotal, SeizureDisposed, SeizureStored
+from pas_shared.errors import Conflict, FieldError, NotFound, RuleViolation
+from pas_shared.events.security import SearchConducted, SeizedTotal, SeizureDisposed, SeizureLinked, SeizureStored
 from pas_shared.workflow import require_transition
 
 
@@ -127,6 +130,30 @@ class CustodyStep:
     recorded_at: datetime
 
 
+class LinkKind(StrEnum):
+    INCIDENT = "incident"
+    DISCIPLINE_CASE = "discipline-case"
+
+
+@dataclass(frozen=True)
+class SeizureLink:
+    """A link added after the search was recorded: to what, who added it, when and why."""
+
+    kind: LinkKind
+    target_id: str
+    linked_by: str
+    linked_at: datetime
+    why: str
+
+
+def _already_linked(field_name: str, what_id: str, what_en: str) -> Conflict:
+    return Conflict(
+        id=f"Barang sitaan ini sudah ditautkan ke {what_id}.",
+        en=f"This seized item is already linked to {what_en}.",
+        errors=[FieldError(field_name, "linked-once", "Tautan ini sudah ada.", "This link already exists.")],
+    )
+
+
 @dataclass
 class Seizure:
     seizure_id: str
@@ -144,6 +171,9 @@ class Seizure:
     status: CustodyStatus
     steps: list[CustodyStep] = field(default_factory=list)
     discipline_case_ids: list[str] = field(default_factory=list)  # the discipline cases it led to
+    incident_ids: list[str] = field(default_factory=list)  # incidents linked after the search
+    links: list[SeizureLink] = field(default_factory=list)  # the links added after the search
+    new_links: list[SeizureLink] = field(default_factory=list, compare=False, repr=False)
     new_steps: list[CustodyStep] = field(default_factory=list, compare=False, repr=False)
     events: list[BaseModel] = field(default_factory=list, compare=False, repr=False)
 
@@ -269,6 +299,70 @@ class Seizure:
                 )
             )
         return step
+
+    def link_incident(
+        self, incident: Incident, *, search_incident_id: str | None, why: str, by: str, now: datetime
+    ) -> SeizureLink:
+        """Links the item to an incident of its UPT (not excluded from statistics); additive only."""
+        if incident.upt_code != self.upt_code:
+            raise _refuse(
+                "incident_id",
+                "same-upt",
+                f"Kejadian {incident.incident_id} berasal dari UPT lain ({incident.upt_code}).",
+                f"Incident {incident.incident_id} is of another UPT ({incident.upt_code}).",
+            )
+        if incident.status in EXCLUDED:
+            raise _refuse(
+                "incident_id",
+                "incident-counted",
+                f"Kejadian {incident.incident_id} berstatus {incident.status.value}.",
+                f"Incident {incident.incident_id} is {incident.status.value}.",
+            )
+        if incident.incident_id in self.incident_ids or incident.incident_id == search_incident_id:
+            raise _already_linked("incident_id", f"kejadian {incident.incident_id}", f"incident {incident.incident_id}")
+        self.incident_ids.append(incident.incident_id)
+        return self._link(LinkKind.INCIDENT, incident.incident_id, why=why, by=by, now=now)
+
+    def link_case(self, case: DisciplineCase, *, why: str, by: str, now: datetime) -> SeizureLink:
+        """Links the item to a discipline case of its UPT not yet decided, of the inmate it was found
+        with (or of anyone when no one was named); additive only."""
+        if case.upt_code != self.upt_code:
+            raise _refuse(
+                "case_id",
+                "same-upt",
+                f"Perkara disiplin {case.case_id} berasal dari UPT lain ({case.upt_code}).",
+                f"Discipline case {case.case_id} is of another UPT ({case.upt_code}).",
+            )
+        if self.inmate_id is not None and self.inmate_id != case.inmate_id:
+            raise _refuse(
+                "case_id",
+                "seizure-of-inmate",
+                f"Barang sitaan ini ditemukan pada WBP lain ({self.inmate_id}), bukan WBP perkara ini.",
+                f"This item was found with another inmate ({self.inmate_id}), not the inmate of this case.",
+            )
+        if case.case_id in self.discipline_case_ids:
+            raise _already_linked("case_id", f"perkara disiplin {case.case_id}", f"discipline case {case.case_id}")
+        case.require_open("case_id")
+        self.discipline_case_ids.append(case.case_id)
+        return self._link(LinkKind.DISCIPLINE_CASE, case.case_id, why=why, by=by, now=now)
+
+    def _link(self, kind: LinkKind, target_id: str, *, why: str, by: str, now: datetime) -> SeizureLink:
+        link = SeizureLink(kind, target_id, by, now, why)
+        self.links.append(link)
+        self.new_links.append(link)
+        self.events.append(
+            SeizureLinked(
+                seizure_id=self.seizure_id,
+                search_id=self.search_id,
+                upt_code=self.upt_code,
+                kanwil_code=self.kanwil_code,
+                item_type=self.item_type,
+                incident_id=target_id if kind is LinkKind.INCIDENT else None,
+                case_id=target_id if kind is LinkKind.DISCIPLINE_CASE else None,
+                linked_at=now,
+            )
+        )
+        return link
 
 
 @dataclass
