@@ -32,6 +32,7 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
+import functools
 import io
 import json
 import logging
@@ -43,6 +44,7 @@ import random
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 import uuid
@@ -772,8 +774,9 @@ class HttpConn:
     """A minimal HTTP/1.1 keep-alive client: far cheaper per request than httpx, so the load
     generator takes little of the two cores the services need."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, headers: dict[str, str] | None = None) -> None:
         self.host, self.port = host, port
+        self.headers = headers or {}  # sent with every request (e.g. the bearer token)
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
@@ -781,7 +784,7 @@ class HttpConn:
         self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
     ) -> tuple[int, bytes]:
         try:
-            return await self._request(method, path, body, headers or {})
+            return await self._request(method, path, body, self.headers | (headers or {}))
         except BaseException:
             self.close()
             raise
@@ -826,6 +829,45 @@ class HttpConn:
         if self.writer is not None:
             self.writer.close()
         self.reader = self.writer = None
+
+
+BENCH_ISSUER = "pas-bench"
+BENCH_AUDIENCE = "pas-api"
+
+
+@functools.cache
+def _bench_key() -> tuple[Any, str]:
+    """The benchmark's own signing key and its JWKS as a file the services read (file://)."""
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    path = Path(tempfile.mkdtemp(prefix="pas-bench-jwks-")) / "jwks.json"
+    path.write_text(json.dumps({"keys": [jwk | {"kid": "bench-1", "use": "sig", "alg": "RS256"}]}))
+    return key, path.as_uri()
+
+
+def bench_auth_settings() -> dict[str, str]:
+    """Settings that make a service verify the benchmark's tokens (as the tests' harness does)."""
+    return {"auth_jwks_url": _bench_key()[1], "auth_issuer": BENCH_ISSUER, "auth_audience": BENCH_AUDIENCE}
+
+
+def bench_auth_headers(*roles: str, scope: str = "national") -> dict[str, str]:
+    """A bearer token of the benchmark's key with `roles`, valid for two hours."""
+    import jwt
+
+    t = int(time.time())
+    claims = {"iss": BENCH_ISSUER, "aud": BENCH_AUDIENCE, "sub": "bench", "name": "bench", "iat": t, "exp": t + 7200}
+    token = jwt.encode(
+        claims | {"roles": list(roles), "pas_scope": scope}, _bench_key()[0], algorithm="RS256", headers={"kid": "bench-1"}
+    )
+    return {"Authorization": f"Bearer {token}"}
+
+
+@functools.cache
+def remission_writer() -> dict[str, str]:
+    return bench_auth_headers("REMISSION__FACILITIES__RW", "REMISSION__INMATES__RW")
 
 
 SERVICES = {
@@ -984,7 +1026,7 @@ async def register_facilities(port: int, upts: list[tuple[str, str]], concurrenc
                     }
                 ).encode()
                 async with asyncio.timeout(30):
-                    status, payload = await conn.request("POST", "/api/v1/facilities", body)
+                    status, payload = await conn.request("POST", "/api/v1/facilities", body, headers=remission_writer())
                 if status not in (201, 409):
                     raise RuntimeError(f"POST /api/v1/facilities answered {status}: {payload[:300]!r}")
         finally:
@@ -1039,7 +1081,7 @@ async def run_load(
                 req.sent = now()
                 try:
                     async with asyncio.timeout(30):
-                        req.status, payload = await conn.request("POST", "/api/v1/inmates", req.body)
+                        req.status, payload = await conn.request("POST", "/api/v1/inmates", req.body, headers=remission_writer())
                     req.answered = now()
                     if req.status == 201:
                         req.inmate_id = json.loads(payload)["inmate_id"]
@@ -1061,7 +1103,7 @@ async def bench_latency(opts: argparse.Namespace, ctx: Context) -> dict[str, Any
     ns = ctx.namespace("c")
     rem_db, sec_db = ctx.database("c_remission"), ctx.database("c_security")
     await create_databases(opts.pg, [rem_db, sec_db])
-    base = {"kafka_bootstrap": opts.kafka, "kafka_namespace": ns, "log_json": True}
+    base = {"kafka_bootstrap": opts.kafka, "kafka_namespace": ns, "log_json": True, **bench_auth_settings()}
     remission = ServiceProc(
         "remission",
         opts.remission_setting | base | {"database_url": f"{opts.pg}/{rem_db}"},
@@ -1090,7 +1132,7 @@ async def bench_latency(opts: argparse.Namespace, ctx: Context) -> dict[str, Any
 
     # One admission end to end first: the consumer has joined its group and the path is warm.
     conn = HttpConn("127.0.0.1", remission.port)
-    status, payload = await conn.request("POST", "/api/v1/inmates", bodies[0])
+    status, payload = await conn.request("POST", "/api/v1/inmates", bodies[0], headers=remission_writer())
     conn.close()
     if status != 201:
         raise RuntimeError(f"(c) first admission answered {status}: {payload[:300]!r}")

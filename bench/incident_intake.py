@@ -50,6 +50,8 @@ from event_pipeline import (  # the sibling script's helpers
     HttpConn,
     ServiceProc,
     asyncpg_dsn,
+    bench_auth_headers,
+    bench_auth_settings,
     create_databases,
     drop_databases,
     free_port,
@@ -230,14 +232,16 @@ class LoadResult:
         }
 
 
-async def closed_loop(port: int, payloads: list[bytes], clients: int, warmup: float, seconds: float) -> LoadResult:
+async def closed_loop(
+    port: int, payloads: list[bytes], clients: int, warmup: float, seconds: float, headers: dict[str, str] | None = None
+) -> LoadResult:
     result = LoadResult()
     start = now()
     window_open, window_close = start + warmup, start + warmup + seconds
     counter = iter(range(10**9))
 
     async def client() -> None:
-        conn = HttpConn("127.0.0.1", port)
+        conn = HttpConn("127.0.0.1", port, headers)
         try:
             while (sent := now()) < window_close:
                 body = payloads[next(counter) % len(payloads)]
@@ -283,6 +287,8 @@ async def run(opts: argparse.Namespace) -> dict[str, Any]:
     namespace = f"bench-incident-{uuid.uuid4().hex[:6]}."
     directory = upts(opts.upts)
     payloads = bodies(5000, directory)
+    # Both endpoints get the same bearer token; the service verifies it (RS256), the bare one ignores it.
+    writer = bench_auth_headers("SECURITY__INCIDENTS__RW")
     bare = BareProc(workdir, opts.upts)
     service = ServiceProc(
         "security",
@@ -292,6 +298,7 @@ async def run(opts: argparse.Namespace) -> dict[str, Any]:
             "kafka_namespace": namespace,
             "log_json": True,
             "log_level": "WARNING",
+            **bench_auth_settings(),
         },
         workdir,
         str(RESULTS / "incident_intake-service.pstats") if opts.profile else None,
@@ -314,14 +321,14 @@ async def run(opts: argparse.Namespace) -> dict[str, Any]:
 
         cpu = HostCpu()
         log.info("bare endpoint: %d clients, %.0f s (+%.0f s warm-up)", opts.clients, opts.seconds, opts.warmup_seconds)
-        bare_load = await closed_loop(bare.port, payloads, opts.clients, opts.warmup_seconds, opts.seconds)
+        bare_load = await closed_loop(bare.port, payloads, opts.clients, opts.warmup_seconds, opts.seconds, writer)
         results["bare"] = bare_load.figures() | {"host_cpu": cpu.busy()}
         bare.stop()  # not competing for the CPUs while the service runs
 
         cpu = HostCpu()
         service_cpu_before = service.cpu_seconds()
         log.info("security service: %d clients, %.0f s (+%.0f s warm-up)", opts.clients, opts.seconds, opts.warmup_seconds)
-        service_load = await closed_loop(service.port, payloads, opts.clients, opts.warmup_seconds, opts.seconds)
+        service_load = await closed_loop(service.port, payloads, opts.clients, opts.warmup_seconds, opts.seconds, writer)
         service_cpu_after = service.cpu_seconds()
         results["service"] = service_load.figures() | {"host_cpu": cpu.busy()}
         if service_cpu_before is not None and service_cpu_after is not None and service_load.statuses.get(201):

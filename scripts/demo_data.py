@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import random
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
 import httpx
@@ -26,9 +27,30 @@ AUTHORITIES = ["penyidik", "penuntut-umum", "pengadilan-negeri", "pengadilan-neg
 RELIGION_WEIGHTS = [87, 7, 3, 2, 0.7, 0.3]
 
 
-async def main(remission: str, gateway: str) -> int:
+async def login(gateway: str, password: str) -> dict[str, str]:
+    """The national demo user's token (the services verify the gateway's tokens)."""
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+        response = await client.post("/api/v1/auth/token", data={"username": "nasional", "password": password})
+        response.raise_for_status()
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+async def retried(send: Callable[[], Awaitable[httpx.Response]]) -> httpx.Response:
+    """SQLite lets one writer at a time: a transaction that read before another committed is
+    refused ("database is locked", a 500 rolled back), so the load retries it."""
+    for attempt in range(5):
+        response = await send()
+        if response.status_code < 500 or attempt == 4:
+            break
+        await asyncio.sleep(0.2 * (attempt + 1))
+    response.raise_for_status()
+    return response
+
+
+async def main(remission: str, gateway: str, password: str) -> int:
     rng = random.Random(2025)
-    async with httpx.AsyncClient(base_url=remission, timeout=30) as client:
+    auth = await login(gateway, password)
+    async with httpx.AsyncClient(base_url=remission, timeout=30, headers=auth) as client:
         first = UPTS[0]
         if (await client.get(f"/api/v1/facilities/{first[0]}")).status_code == 200:
             print("demo data already loaded")
@@ -66,8 +88,7 @@ async def main(remission: str, gateway: str) -> int:
         async def worker() -> None:
             while not queue.empty():
                 admission = queue.get_nowait()
-                response = await client.post("/api/v1/inmates", json=admission)
-                response.raise_for_status()
+                response = await retried(lambda body=admission: client.post("/api/v1/inmates", json=body))
                 if admission["custody_status"] == "narapidana":  # a final verdict, so dates and remission show
                     admitted = date.fromisoformat(admission["admitted_on"])
                     verdict = {
@@ -76,14 +97,15 @@ async def main(remission: str, gateway: str) -> int:
                         "crime": rng.choices(["umum", "narkotika"], weights=[60, 40])[0],
                     }
                     inmate_id = response.json()["inmate_id"]
-                    (await client.put(f"/api/v1/inmates/{inmate_id}/verdict", json=verdict)).raise_for_status()
+                    await retried(lambda url=f"/api/v1/inmates/{inmate_id}/verdict", body=verdict: client.put(url, json=body))
 
         await asyncio.gather(*(worker() for _ in range(8)))
     print(f"loaded {len(UPTS)} UPTs and {len(admissions)} synthetic inmates")
-    async with httpx.AsyncClient(base_url=gateway, timeout=10) as client:
+    async with httpx.AsyncClient(base_url=gateway, timeout=10, headers=auth) as client:
         for _ in range(300):
-            kpi = (await client.get("/api/v1/kpi/occupancy")).json()
-            if kpi["occupants"] == len(admissions):
+            body = (await client.get("/api/v1/kpi/occupancy")).json()
+            kpi = {k["id"]: k["value"] for k in body.get("kpis", [])}
+            if kpi.get("occupants") == len(admissions):
                 over = kpi["overcrowding_pct"]
                 print(f"gateway KPI: {kpi['occupants']} occupants / {kpi['capacity']} places, over capacity {over}%")
                 return 0
@@ -96,5 +118,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--remission", required=True)
     parser.add_argument("--gateway", required=True)
+    parser.add_argument("--password", required=True, help="the demo users' password (PAS_GATEWAY_DEMO_PASSWORD)")
     args = parser.parse_args()
-    sys.exit(asyncio.run(main(args.remission, args.gateway)))
+    sys.exit(asyncio.run(main(args.remission, args.gateway, args.password)))

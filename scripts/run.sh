@@ -8,6 +8,9 @@ cd "$root"
 run=.run/local
 mkdir -p "$run/logs"
 KAFKA_PORT=${PAS_KAFKA_PORT:-9092}
+# Demo users of the gateway's embedded token issuer (created when its users table is empty).
+DEMO_PASSWORD=${PAS_DEMO_PASSWORD:-pas-demo-2026}
+DEMO_SCOPES="kanwil:KW-RIAU,kanwil:KW-SULSEL,kanwil:KW-ACEH,kanwil:KW-JABAR,upt:LP-BAGANSIAPIAPI,upt:RT-JENEPONTO,upt:LP-KUTACANE,upt:LP-TASIKMALAYA"
 
 services=("gateway:pas_gateway:8000" "security:pas_security:8001" "rehabilitation:pas_rehabilitation:8002"
           "remission:pas_remission:8003" "food-audit:pas_food_audit:8004")
@@ -35,7 +38,12 @@ scripts/kafka.sh start "$run/kafka" "$KAFKA_PORT"
 for entry in "${services[@]}"; do
   IFS=: read -r name module port <<< "$entry"
   prefix="PAS_$(echo "$name" | tr 'a-z-' 'A-Z_')_"
-  env "${prefix}KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT" "${prefix}PORT=$port" \
+  if [ "$name" = gateway ]; then  # the token issuer: verifies its own tokens, creates the demo users
+    auth=("${prefix}DEMO_PASSWORD=$DEMO_PASSWORD" "${prefix}DEMO_SCOPES=$DEMO_SCOPES")
+  else  # the services verify the gateway's tokens against its JWKS
+    auth=("${prefix}AUTH_JWKS_URL=http://127.0.0.1:8000/.well-known/jwks.json")
+  fi
+  env "${prefix}KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT" "${prefix}PORT=$port" "${auth[@]}" \
     .venv/bin/python -m uvicorn "$module.main:create" --factory --host 127.0.0.1 --port "$port" \
     > "$run/logs/$name.log" 2>&1 &
   echo $! > "$run/$name.pid"
@@ -56,7 +64,7 @@ for entry in "${services[@]}"; do
   fi
 done
 
-.venv/bin/python scripts/demo_data.py --remission http://127.0.0.1:8003 --gateway http://127.0.0.1:8000
+.venv/bin/python scripts/demo_data.py --remission http://127.0.0.1:8003 --gateway http://127.0.0.1:8000 --password "$DEMO_PASSWORD"
 
 cat <<MSG
 
@@ -68,5 +76,9 @@ PAS platform is running (SQLite files and logs in $run):
   food-audit      http://127.0.0.1:8004/docs
   Kafka broker    127.0.0.1:$KAFKA_PORT
 Every service answers /healthz, /readyz and /metrics. Ctrl-C stops everything.
+Log in (POST http://127.0.0.1:8000/api/v1/auth/token, form username + password) as a demo user,
+password "$DEMO_PASSWORD": nasional (every role), kanwil-kw-riau, kanwil-kw-sulsel, kanwil-kw-aceh,
+kanwil-kw-jabar, upt-lp-bagansiapiapi, upt-rt-jeneponto, upt-lp-kutacane, upt-lp-tasikmalaya.
+  curl -s -d username=nasional -d password=$DEMO_PASSWORD http://127.0.0.1:8000/api/v1/auth/token
 MSG
 wait

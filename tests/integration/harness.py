@@ -5,17 +5,25 @@ PAS_TEST_KAFKA_BOOTSTRAP, PAS_TEST_PG_URL (postgresql+asyncpg://user@host:port, 
 PAS_TEST_KAFKA_RUNDIR and PAS_TEST_KAFKA_PORT (to stop and restart the broker in outage tests).
 Each test gets its own databases and its own Kafka namespace (topic and group prefix), so tests
 never see each other's events.
+
+Access: every app verifies tokens against the test key's JWKS (a file). `running(app)` clients
+carry a national token with every role of the five services (subject "anonymous", so records of
+tests written before authentication keep their actor); `make_token(...)` makes one for given roles and
+scope, `running(app, token=...)` uses it and `running(app, token=None)` sends none.
 """
 
 import asyncio
+import functools
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +31,12 @@ from typing import Any
 
 import asyncpg
 import httpx
+import jwt
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
+
+from pas_shared.auth import roles_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,6 +47,64 @@ SERVICES = {
     "food-audit": ("pas_food_audit", "PAS_FOOD_AUDIT_"),
     "gateway": ("pas_gateway", "PAS_GATEWAY_"),
 }
+
+
+TEST_ISSUER = "pas-test-issuer"
+TEST_AUDIENCE = "pas-api"
+TEST_KID = "test-key-1"
+DEFAULT_SUBJECT = "anonymous"
+
+
+@functools.cache
+def test_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@functools.cache
+def test_jwks_url() -> str:
+    """A file:// JWKS holding the test key's public half (one per test process)."""
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(test_key().public_key()))
+    path = Path(tempfile.mkdtemp(prefix="pas-test-jwks-")) / "jwks.json"
+    path.write_text(json.dumps({"keys": [jwk | {"kid": TEST_KID, "use": "sig", "alg": "RS256"}]}))
+    return path.as_uri()
+
+
+@functools.cache
+def all_roles() -> tuple[str, ...]:
+    """Every role the five services' routes check."""
+    roles: set[str] = set()
+    for module, _ in SERVICES.values():
+        main = __import__(f"{module}.main", fromlist=["create"])
+        roles.update(roles_of(main.create()))
+    return tuple(sorted(roles))
+
+
+def make_token(
+    roles: list[str] | tuple[str, ...] | None = None,
+    scope: str = "national",
+    *,
+    subject: str = DEFAULT_SUBJECT,
+    ttl: int = 3600,
+    **claims: Any,
+) -> str:
+    """A token signed with the test key: `roles` (default: all), `scope` (national,
+    kanwil:<code>, upt:<code>); `claims` override or add claims (e.g. exp, aud)."""
+    now = int(time.time())
+    payload: dict[str, Any] = {
+        "iss": TEST_ISSUER,
+        "aud": TEST_AUDIENCE,
+        "sub": subject,
+        "name": subject,
+        "iat": now,
+        "exp": now + ttl,
+        "roles": list(all_roles() if roles is None else roles),
+        "pas_scope": scope,
+    } | claims
+    return jwt.encode(payload, test_key(), algorithm="RS256", headers={"kid": TEST_KID})
+
+
+def bearer(value: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {value}"}
 
 
 def required_env(name: str) -> str:
@@ -134,6 +204,9 @@ class Platform:
             "consumer_max_attempts": 3,
             "log_json": True,
             "jobs_enabled": False,  # scheduled jobs would race a test's own calls; a test turns them on
+            "auth_jwks_url": test_jwks_url(),
+            "auth_issuer": TEST_ISSUER,
+            "auth_audience": TEST_AUDIENCE,
         } | overrides
         return {f"{prefix}{k.upper()}": str(v) for k, v in values.items()}
 
@@ -185,12 +258,41 @@ class Platform:
             await producer.stop()
 
 
+_NATIONAL = "national token with every role"
+
+
+class _TestAuth(httpx.Auth):
+    """The default credentials of a `running(app)` client: a token with `roles`, national, or of
+    the scope a request names in `X-Test-Scope` (`upt:LP-X`, `kanwil:KW-X`; the header tests
+    used before authentication existed). A request's own Authorization header is left alone."""
+
+    def __init__(self, roles: list[str] | None) -> None:
+        self.roles = roles
+        self.tokens: dict[str, str] = {}
+
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        if "authorization" not in request.headers:
+            scope = request.headers.get("x-test-scope", "national")
+            if scope not in self.tokens:
+                self.tokens[scope] = make_token(self.roles, scope)
+            request.headers["Authorization"] = f"Bearer {self.tokens[scope]}"
+        yield request
+
+
 @asynccontextmanager
-async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """Run an app in this process with its lifespan (migrations, relay, consumers)."""
+async def running(app: FastAPI, *, token: str | None = _NATIONAL) -> AsyncIterator[httpx.AsyncClient]:
+    """Run an app in this process with its lifespan (migrations, relay, consumers). The client
+    sends `token` (default: every role of the app, national or the request's X-Test-Scope;
+    None: no Authorization header)."""
+    auth: httpx.Auth | None = None
+    headers: dict[str, str] = {}
+    if token == _NATIONAL:  # the gateway forwards to every service: it checks their roles too
+        auth = _TestAuth(None if app.state.settings.service_name == "gateway" else roles_of(app))
+    elif token:
+        headers = bearer(token)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://service", headers=headers, auth=auth) as client:
             yield client
 
 

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import httpx
 
-from tests.integration.harness import Platform, ServiceProcess, until_equal
+from tests.integration.harness import Platform, ServiceProcess, bearer, make_token, until_equal
 from tests.integration.test_delivery import headcount
 from tests.integration.test_event_flow import FACILITY, admission
 
 
 async def _post_all(url: str, n: int, start: int = 0) -> None:
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=30, headers=bearer(make_token())) as client:
         assert (await client.post("/api/v1/facilities", json=FACILITY)).status_code in (201, 409)
         for i in range(start, start + n):
             response = await client.post("/api/v1/inmates", json=admission(i))

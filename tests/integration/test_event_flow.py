@@ -58,14 +58,19 @@ async def test_admissions_reach_every_roster_and_the_gateway_kpi(platform: Platf
 
             await eventually(roster_has_two, what="roster headcount 2")
 
-        async def kpi_ready() -> bool:
+        async def kpis() -> dict[str, object]:
             body = (await gateway.get("/api/v1/kpi/occupancy")).json()
-            return bool(body["occupants"] == 2 and body["capacity"] == 2)
+            return {k["id"]: k["value"] for k in body["kpis"]}
+
+        async def kpi_ready() -> bool:
+            found = await kpis()
+            return bool(found["occupants"] == 2 and found["capacity"] == 2)
 
         await eventually(kpi_ready, what="gateway occupancy KPI")
-        kpi = (await gateway.get("/api/v1/kpi/occupancy")).json()
-        assert kpi["overcrowding_pct"] == 0.0 and kpi["occupancy_ratio_pct"] == 100.0
-        assert kpi["as_of"] is not None
+        kpi = await kpis()
+        assert (kpi["overcrowding_pct"], kpi["occupancy_ratio_pct"], kpi["convicts"], kpi["detainees"]) == (0.0, 100.0, 2, 0)
+        body = (await gateway.get("/api/v1/kpi/occupancy")).json()
+        assert body["as_of"] is not None and body["scope"] == {"level": "national", "code": ""}
 
         async def all_sent() -> bool:
             return await platform.scalar("remission", "SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0

@@ -128,12 +128,16 @@ async def test_a_transfer_moves_the_inmate_in_the_register_the_rosters_and_the_o
             await until_equal(lambda c=client: roster(c, "LP-SUKAMISKIN"), 1, what=f"{name}'s roster of Sukamiskin")
             assert await roster(client, "LP-CIPINANG") == 1
 
+        async def occupancy(kanwil_code: str) -> dict[str, Any]:
+            body = (await gateway.get("/api/v1/kpi/occupancy", params={"kanwil_code": kanwil_code})).json()
+            return {k["id"]: k["value"] for k in body["kpis"]}
+
         async def occupants(kanwil_code: str) -> int:
-            return int((await gateway.get("/api/v1/kpi/occupancy", params={"kanwil_code": kanwil_code})).json()["occupants"])
+            return int((await occupancy(kanwil_code))["occupants"])
 
         await until_equal(lambda: occupants("KW-JABAR"), 1, what="gateway occupancy of KW-JABAR")
         assert await occupants("KW-DKI") == 1
-        kpi = (await gateway.get("/api/v1/kpi/occupancy", params={"kanwil_code": "KW-JABAR"})).json()
+        kpi = await occupancy("KW-JABAR")
         assert (kpi["capacity"], kpi["occupancy_ratio_pct"]) == (5, 20.0)
 
         # Released at the destination: the release event names the new UPT and the rosters follow.

@@ -10,12 +10,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 from aiokafka import AIOKafkaProducer
-from fastapi import APIRouter, FastAPI, Response
+from fastapi import APIRouter, Depends, FastAPI, Response
+from fastapi.routing import APIRoute, iter_route_contexts
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pas_shared import health
+from pas_shared.auth import JwksLoader, authorize, install_access_errors, resource_of, verifier_for
 from pas_shared.consumer import ConsumerRunner, Subscription
 from pas_shared.db import Database, PlatformTables
 from pas_shared.events.catalog import CATALOG
@@ -42,6 +45,13 @@ class ServiceSpec:
     routers: list[APIRouter] = field(default_factory=list)
     subscriptions: list[Subscription] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)  # run on a schedule (pas_shared.jobs)
+    # Routes anyone may call (the gateway's login, JWKS, dashboard, public statistics); every
+    # route of `routers` needs a token and the role of its resource (pas_shared.auth).
+    public_routers: list[APIRouter] = field(default_factory=list)
+    # The service's own token keys (the gateway's embedded issuer), used when settings name no JWKS URL.
+    own_jwks: Callable[[Database], JwksLoader] | None = None
+    # Run once at startup after the migrations (e.g. the gateway's first signing key, demo users).
+    on_start: list[Callable[[Database], Awaitable[None]]] = field(default_factory=list)
 
 
 class KafkaRuntime:
@@ -196,6 +206,10 @@ def create_app(spec: ServiceSpec) -> FastAPI:
         db = Database(url, spec.tables)  # first: it also creates a SQLite file's folder
         if settings.migrate_on_start:
             await asyncio.to_thread(upgrade_to_head, spec.root, url)
+        for task in spec.on_start:
+            await task(db)
+        jwks_client = httpx.AsyncClient(timeout=5)
+        app.state.token_verifier = verifier_for(settings, spec.own_jwks(db) if spec.own_jwks else None, jwks_client)
         runtime = KafkaRuntime(spec, db, metrics)
         app.state.db = db
         app.state.kafka = runtime
@@ -217,12 +231,14 @@ def create_app(spec: ServiceSpec) -> FastAPI:
         finally:
             await jobs.stop()
             await runtime.stop()
+            await jwks_client.aclose()
             await db.dispose()
 
     app = FastAPI(title=spec.title, description=spec.description, version="0.1.0", lifespan=lifespan)
     app.state.metrics = metrics
     app.state.settings = settings
     install_error_handlers(app)
+    install_access_errors(app)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     app.include_router(health.router)
 
@@ -230,6 +246,17 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     async def prometheus_metrics() -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    for router in spec.routers:
+    for router in spec.public_routers:  # first: a protected catch-all (the gateway's forwarding) must not shadow them
         app.include_router(router)
+    for router in spec.routers:
+        _check_resources(router)
+        app.include_router(router, dependencies=[Depends(authorize)])
     return app
+
+
+def _check_resources(router: APIRouter) -> None:
+    """Every protected route must name its resource (the role it needs follows from it)."""
+    for context in iter_route_contexts(router.routes):
+        route = context.original_route
+        if isinstance(route, APIRoute) and resource_of(route.path) is None:
+            raise ValueError(f"route {route.path} names no resource: protected routes live under /api/v1/<resource>/")

@@ -1,7 +1,12 @@
 """Settings base. Each service subclasses it with its own prefix (PAS_SECURITY_, ...)."""
 
+from typing import Annotated
+
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Only asymmetric JWT algorithms (pas_shared.auth refuses the others too).
+ASYMMETRIC_ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"})
 
 
 class ServiceSettings(BaseSettings):
@@ -40,12 +45,48 @@ class ServiceSettings(BaseSettings):
     topic_replication: int = Field(default=1, ge=1, le=10)
     log_level: str = Field(default="INFO")
     log_json: bool = Field(default=True)
+    auth_jwks_url: str = Field(
+        default="",
+        description="Where the keys that sign access tokens are published: an http(s):// JWKS URL (the gateway's "
+        "/.well-known/jwks.json or an external identity provider's) or a file:// JWKS. Empty: the service's own "
+        "issuer if it has one (the gateway), otherwise every protected route answers 503.",
+    )
+    auth_issuer: str = Field(default="pas-gateway", min_length=1, description="Required `iss` of access tokens.")
+    auth_audience: str = Field(default="pas-api", min_length=1, description="Required `aud` of access tokens.")
+    auth_algorithms: Annotated[list[str], NoDecode] = Field(
+        default=["RS256"], description="Accepted JWT signature algorithms, comma separated; asymmetric ones only."
+    )
+    auth_leeway_seconds: float = Field(default=30, ge=0, le=300, description="Clock skew allowed on exp, iat and nbf.")
+    auth_jwks_max_age_seconds: float = Field(default=300, gt=0, le=86_400, description="Reload the JWKS at least this often.")
+    auth_jwks_min_refresh_seconds: float = Field(
+        default=10, ge=0, le=3600, description="Reload the JWKS for an unknown key id at most this often."
+    )
 
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
         if value and not (value.startswith("postgresql+asyncpg://") or value.startswith("sqlite+aiosqlite://")):
             raise ValueError("must start with postgresql+asyncpg:// or sqlite+aiosqlite://")
+        return value
+
+    @field_validator("auth_algorithms", mode="before")
+    @classmethod
+    def _split_algorithms(cls, value: object) -> object:
+        return [a.strip() for a in value.split(",") if a.strip()] if isinstance(value, str) else value
+
+    @field_validator("auth_algorithms")
+    @classmethod
+    def _asymmetric_only(cls, value: list[str]) -> list[str]:
+        refused = [a for a in value if a not in ASYMMETRIC_ALGORITHMS]
+        if not value or refused:
+            raise ValueError(f"only asymmetric algorithms ({', '.join(sorted(ASYMMETRIC_ALGORITHMS))}); refused: {refused}")
+        return value
+
+    @field_validator("auth_jwks_url")
+    @classmethod
+    def _jwks_scheme(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://", "file://")):
+            raise ValueError("must start with http://, https:// or file://")
         return value
 
     def resolved_database_url(self) -> str:

@@ -5,8 +5,15 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from pas_gateway.adapters.tables import platform
-from pas_gateway.api.routes import router
-from pas_gateway.app.projections import occupancy_kpi
+from pas_gateway.api.auth import public_router as auth_public_router
+from pas_gateway.api.auth import router as auth_router
+from pas_gateway.api.door import install_door
+from pas_gateway.api.kpi import public_router as kpi_public_router
+from pas_gateway.api.kpi import router as kpi_router
+from pas_gateway.api.proxy import router as proxy_router
+from pas_gateway.api.web import router as web_router
+from pas_gateway.app import identity
+from pas_gateway.app.kpi_rebuild import KPI_SUBSCRIPTIONS
 from pas_gateway.settings import Settings
 from pas_shared.service import ServiceSpec, create_app
 
@@ -14,14 +21,20 @@ SERVICE_ROOT = Path(__file__).resolve().parents[2]
 
 
 def create(settings: Settings | None = None) -> FastAPI:
-    return create_app(
+    settings = settings or Settings()
+    app = create_app(
         ServiceSpec(
-            settings=settings or Settings(),
+            settings=settings,
             title="PAS Gateway",
             description="The one door for web and mobile frontends: access control and national KPIs.",
             root=SERVICE_ROOT,
             tables=platform,
-            routers=[router],
-            subscriptions=[occupancy_kpi],
+            routers=[kpi_router, auth_router, proxy_router],
+            public_routers=[auth_public_router, web_router, kpi_public_router],
+            subscriptions=KPI_SUBSCRIPTIONS,
+            own_jwks=identity.own_jwks(settings),
+            on_start=[identity.on_start(settings)],
         )
     )
+    install_door(app, settings, proxy_router)
+    return app
