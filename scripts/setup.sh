@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Create or refresh the project's virtualenv: the shared library, the five services (editable)
 # and the dev tools. Re-runs are cheap: a stamp of the dependency files skips pip when unchanged.
+# `--browser` (what `make test` passes) also makes sure Debian's chromium is there for the browser
+# tests in tests/browser/: installed with apt-get when missing and we are root; never a browser
+# download of Playwright's own (`playwright install` needs a network we do not have).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -20,3 +23,19 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 echo "virtualenv ready: .venv"
+
+CHROMIUM=/usr/bin/chromium
+if [ "${1:-}" = "--browser" ]; then
+  if [ ! -x "$CHROMIUM" ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "The browser tests need Debian's chromium at $CHROMIUM: sudo apt-get install chromium" >&2
+      exit 1
+    fi
+    echo "installing chromium with apt-get (one-time, for the browser tests)..."
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium >/dev/null
+    [ -x "$CHROMIUM" ] || { echo "apt-get installed chromium but $CHROMIUM is missing" >&2; exit 1; }
+  fi
+  echo "chromium ready: $CHROMIUM"
+fi

@@ -5,7 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-scripts/setup.sh
+scripts/setup.sh --browser
 # Layering and type contracts are part of the suite (import-linter, mypy, ruff).
 make --no-print-directory lint-check
 

@@ -18,10 +18,10 @@ import importlib
 import sys
 from pathlib import Path
 
-from pydantic import ValidationError
 from pydantic_settings import BaseSettings
 
 from pas_shared.migrations import upgrade_to_head
+from pas_shared.settings import SettingsError
 
 PACKAGES = {
     "security": "pas_security",
@@ -36,16 +36,6 @@ def env_name(settings_cls: type[BaseSettings], field: str) -> str:
     return f"{settings_cls.model_config.get('env_prefix', '')}{field}".upper()
 
 
-def settings_errors(settings_cls: type[BaseSettings], exc: ValidationError) -> list[str]:
-    """One line per broken setting, naming its environment variable (never echoing its value:
-    a database URL may hold a password)."""
-    lines = []
-    for error in exc.errors():
-        field = str(error["loc"][0]) if error["loc"] else "?"
-        lines.append(f"{env_name(settings_cls, field)}: {error['msg']}")
-    return lines
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run one service's database migrations to head, then exit.")
     parser.add_argument("service", choices=sorted(PACKAGES))
@@ -54,9 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     settings_cls: type[BaseSettings] = importlib.import_module(f"{package}.settings").Settings
     try:
         settings = settings_cls()
-    except ValidationError as exc:
-        for line in settings_errors(settings_cls, exc):
-            print(f"migrate {args.service}: invalid setting {line}", file=sys.stderr)
+    except SettingsError as exc:  # names each variable, never echoes its value
+        for variable, message in exc.problems:
+            print(f"migrate {args.service}: invalid setting {variable}: {message}", file=sys.stderr)
         return 2
     url = str(getattr(settings, "database_url", ""))
     if not url:

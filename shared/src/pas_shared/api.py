@@ -21,7 +21,8 @@ async def _database(request: Request) -> Database:
 
 
 async def _actor(request: Request) -> str:
-    # Authentication (issue 7) sets request.state.actor from the verified token.
+    # Authentication (pas_shared.auth) sets request.state.actor from the verified token; public
+    # routes (the login) act as "anonymous".
     return getattr(request.state, "actor", "anonymous")
 
 
@@ -62,8 +63,8 @@ class PageOut(BaseModel, Generic[T]):
 @dataclass(frozen=True)
 class Scope:
     """Whose records the caller may see: the nation, one Kanwil, or one UPT. Every query takes
-    it; a record outside it answers 404, as if it did not exist. Until authentication (issue 7)
-    sets request.state.scope from the verified token, callers are national."""
+    it; a record outside it answers 404, as if it did not exist. Authentication (pas_shared.auth)
+    sets it from the verified token's `pas_scope` claim."""
 
     level: Literal["national", "kanwil", "upt"] = "national"
     code: str = ""
@@ -77,7 +78,11 @@ class Scope:
 
 
 async def _scope(request: Request) -> Scope:
-    scope: Scope = getattr(request.state, "scope", Scope())
+    # Fails closed: only authentication (pas_shared.auth.authorize, on every protected route)
+    # sets the scope. A route reading it without being protected is a bug, never "national".
+    scope: Scope | None = getattr(request.state, "scope", None)
+    if scope is None:
+        raise RuntimeError(f"{request.url.path}: the caller's scope was asked for on a route without authentication")
     return scope
 
 

@@ -15,10 +15,10 @@ from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pas_shared.api import DatabaseDep
+from pas_shared.api import DatabaseDep, ScopeDep
 from pas_shared.consumer import Received, Subscription
 from pas_shared.db import UnitOfWork
-from pas_shared.errors import RuleViolation
+from pas_shared.errors import NotFound, RuleViolation
 from pas_shared.events.remission import (
     INMATE_ADMITTED,
     INMATE_RELEASED,
@@ -145,19 +145,23 @@ def roster_subscription(service: str, tables: RosterTables) -> Subscription:
     return sub
 
 
-async def headcount_of(session: AsyncSession, tables: RosterTables, upt_code: str) -> int:
-    query = select(tables.headcount.c.population).where(tables.headcount.c.upt_code == upt_code)
-    return int((await session.execute(query)).scalar_one_or_none() or 0)
-
-
 def roster_router(tables: RosterTables) -> APIRouter:
     """GET /api/v1/roster/{upt_code}: this service's local headcount of one UPT."""
     router = APIRouter(prefix="/api/v1", tags=["roster"])
 
     @router.get("/roster/{upt_code}", operation_id="getRosterHeadcount")
-    async def headcount(upt_code: str, db: DatabaseDep) -> dict[str, object]:
+    async def headcount(upt_code: str, db: DatabaseDep, scope: ScopeDep) -> dict[str, object]:
+        """A UPT outside the caller's scope is not found; a UPT the roster has not heard of
+        counts 0 for a national caller (and is not found for the others: its Kanwil is unknown)."""
+        query = select(tables.headcount.c.population, tables.headcount.c.kanwil_code).where(
+            tables.headcount.c.upt_code == upt_code
+        )
         async with db.sessions() as session:
-            return {"upt_code": upt_code, "population": await headcount_of(session, tables, upt_code)}
+            row = (await session.execute(query)).one_or_none()
+        visible = scope.level == "national" or (row is not None and scope.allows(upt_code=upt_code, kanwil_code=row[1]))
+        if not visible:
+            raise NotFound(id=f"UPT {upt_code} tidak ditemukan.", en=f"UPT {upt_code} not found.")
+        return {"upt_code": upt_code, "population": int(row[0]) if row is not None else 0}
 
     return router
 

@@ -1,18 +1,44 @@
 """Settings base. Each service subclasses it with its own prefix (PAS_SECURITY_, ...)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Only asymmetric JWT algorithms (pas_shared.auth refuses the others too).
 ASYMMETRIC_ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"})
 
 
+class SettingsError(ValueError):
+    """A setting is missing or malformed. Names the environment variable and the rule, never the
+    value given (it may be a password inside a database URL)."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        lines = "".join(f"\n  {name}: {message}" for name, message in problems)
+        super().__init__(f"invalid settings, the service does not start:{lines}")
+
+
+def service_name_field(default: str) -> Any:
+    return Field(default=default, description="Short service name, used in event sources, topics, groups and logs.")
+
+
+def port_field(default: int) -> Any:
+    return Field(default=default, ge=1, le=65535, description="HTTP port the service listens on.")
+
+
 class ServiceSettings(BaseSettings):
     """Settings every service has. Read from the environment with the service's prefix."""
 
-    model_config = SettingsConfigDict(extra="ignore", validate_default=True)
+    model_config = SettingsConfigDict(extra="ignore", validate_default=True, hide_input_in_errors=True)
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            prefix = str(self.model_config.get("env_prefix", ""))
+            problems = [(prefix + "_".join(str(part) for part in e["loc"]).upper(), e["msg"]) for e in exc.errors()]
+            raise SettingsError(problems) from None
 
     service_name: str = Field(description="Short service name, used in event sources and logs.")
     port: int = Field(ge=1, le=65535, description="HTTP port the service listens on.")
@@ -29,8 +55,10 @@ class ServiceSettings(BaseSettings):
     )
     migrate_on_start: bool = Field(default=True, description="Run Alembic migrations at startup (off in production).")
     relay_enabled: bool = Field(default=True, description="Run the outbox relay in this process.")
-    relay_batch_size: int = Field(default=500, ge=1, le=10_000)
-    relay_idle_poll_seconds: float = Field(default=0.2, gt=0, le=10)
+    relay_batch_size: int = Field(default=500, ge=1, le=10_000, description="Outbox rows the relay publishes per round.")
+    relay_idle_poll_seconds: float = Field(
+        default=0.2, gt=0, le=10, description="How often an idle relay looks for outbox rows written by another process."
+    )
     consumers_enabled: bool = Field(default=True, description="Run this service's consumers.")
     jobs_enabled: bool = Field(default=True, description="Run this service's scheduled jobs (expiry warnings, escalations).")
     jobs_interval_seconds: float = Field(
@@ -39,12 +67,20 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = Field(
         default=5, ge=1, le=50, description="Tries of a failing handler before the message goes to the DLQ."
     )
-    consumer_backoff_seconds: float = Field(default=0.2, gt=0, le=60)
-    consumer_batch_size: int = Field(default=2000, ge=1, le=10_000)
-    topic_partitions: int = Field(default=3, ge=1, le=1000)
-    topic_replication: int = Field(default=1, ge=1, le=10)
-    log_level: str = Field(default="INFO")
-    log_json: bool = Field(default=True)
+    consumer_backoff_seconds: float = Field(
+        default=0.2, gt=0, le=60, description="First pause before retrying a failing handler; doubles each try."
+    )
+    consumer_batch_size: int = Field(default=2000, ge=1, le=10_000, description="Messages a consumer takes from Kafka at once.")
+    topic_partitions: int = Field(
+        default=3, ge=1, le=1000, description="Partitions of a topic this service creates when missing (local runs)."
+    )
+    topic_replication: int = Field(
+        default=1, ge=1, le=10, description="Replication factor of a topic this service creates (3 in production)."
+    )
+    log_level: str = Field(
+        default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$", description="Least severe level logged."
+    )
+    log_json: bool = Field(default=True, description="One JSON object per log line (off: plain text for a terminal).")
     auth_jwks_url: str = Field(
         default="",
         description="Where the keys that sign access tokens are published: an http(s):// JWKS URL (the gateway's "

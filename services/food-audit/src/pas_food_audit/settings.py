@@ -1,10 +1,10 @@
 from pydantic_settings import SettingsConfigDict
 
-from pas_shared.settings import ServiceSettings
+from pas_shared.settings import ServiceSettings, port_field, service_name_field
 
 
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="PAS_FOOD_AUDIT_", extra="ignore")
 
-    service_name: str = "food-audit"
-    port: int = 8004
+    service_name: str = service_name_field("food-audit")
+    port: int = port_field(8004)

@@ -3,14 +3,14 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
-from pas_shared.settings import ServiceSettings
+from pas_shared.settings import ServiceSettings, port_field, service_name_field
 
 
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="PAS_GATEWAY_", extra="ignore")
 
-    service_name: str = "gateway"
-    port: int = 8000
+    service_name: str = service_name_field("gateway")
+    port: int = port_field(8000)
     # The embedded token issuer (domain/identity.py); tokens carry auth_issuer and auth_audience.
     token_lifetime_seconds: int = Field(default=3600, ge=60, le=86_400, description="How long an access token is valid.")
     login_max_failures: int = Field(
@@ -70,6 +70,23 @@ class Settings(ServiceSettings):
         le=86_400,
         description="A KPI source is marked behind when the broker holds events its consumer has not applied and the "
         "newest event applied is older than this.",
+    )
+    kpi_cache_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=3600,
+        description="A KPI answer is computed again when older than this, even if no KPI event was applied in this "
+        "process (what other gateway replicas applied reaches it within this time); 0: computed for every request.",
+    )
+
+    # Feeds for other ministries (app/feeds.py).
+    feeds_seed_examples: bool = Field(
+        default=False,
+        description="When true and no partner is registered at startup, register the example partners of "
+        "domain/rule_data/partners.json (`make run`, demos); never in production.",
+    )
+    feeds_max_retention_days: int = Field(
+        default=1825, ge=1, le=36_500, description="The longest retention a partner may be registered with."
     )
 
     def upstream_urls(self) -> dict[str, str]:

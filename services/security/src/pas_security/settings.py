@@ -1,10 +1,10 @@
 from pydantic_settings import SettingsConfigDict
 
-from pas_shared.settings import ServiceSettings
+from pas_shared.settings import ServiceSettings, port_field, service_name_field
 
 
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="PAS_SECURITY_", extra="ignore")
 
-    service_name: str = "security"
-    port: int = 8001
+    service_name: str = service_name_field("security")
+    port: int = port_field(8001)
