@@ -831,6 +831,36 @@ class HttpConn:
         self.reader = self.writer = None
 
 
+def run_and_report(
+    name: str,
+    run: Callable[[], Awaitable[dict[str, Any]]],
+    report: Callable[[dict[str, Any]], list[str]],
+    *,
+    total_timeout: float,
+    strict: bool,
+) -> tuple[int, dict[str, Any]]:
+    """Run a benchmark within its time bound, print its report, keep its results as JSON in
+    bench/results/<name>-<UTC time>.json. Exit status: 1 if its verification failed, 2 if a
+    target was missed under --strict, else 0."""
+
+    async def bounded() -> dict[str, Any]:
+        async with asyncio.timeout(total_timeout):
+            return await run()
+
+    results = asyncio.run(bounded())
+    for line in report(results):
+        print(line)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"{name}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
+    out.write_text(json.dumps(results, indent=2, default=str))
+    print(f"results: {out}")
+    if not results["verification"]["ok"]:
+        return 1, results
+    if strict and not all(results["targets"].values()):
+        return 2, results
+    return 0, results
+
+
 BENCH_ISSUER = "pas-bench"
 BENCH_AUDIENCE = "pas-api"
 

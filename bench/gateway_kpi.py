@@ -43,7 +43,6 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from event_pipeline import (  # the sibling script's helpers
-    RESULTS,
     HostCpu,
     HttpConn,
     ServiceProc,
@@ -56,6 +55,7 @@ from event_pipeline import (  # the sibling script's helpers
     free_port,
     now,
     percentile,
+    run_and_report,
     run_worker,
     tail,
 )
@@ -551,23 +551,8 @@ def main(argv: Sequence[str]) -> int:
         return run_worker(argv[1], json.loads(argv[2]))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     opts = parse_args(argv)
-
-    async def bounded() -> dict[str, Any]:
-        async with asyncio.timeout(opts.total_timeout):
-            return await run(opts)
-
-    results = asyncio.run(bounded())
-    for line in report(results):
-        print(line)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"gateway_kpi-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
-    out.write_text(json.dumps(results, indent=2, default=str))
-    print(f"results: {out}")
-    if not results["verification"]["ok"]:
-        return 1
-    if opts.strict and not all(results["targets"].values()):
-        return 2
-    return 0
+    status, _ = run_and_report("gateway_kpi", lambda: run(opts), report, total_timeout=opts.total_timeout, strict=opts.strict)
+    return status
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ from event_pipeline import (  # the sibling script's helpers
     free_port,
     now,
     percentile,
+    run_and_report,
     tail,
 )
 
@@ -419,26 +420,11 @@ def main(argv: Sequence[str]) -> int:
         return serve_bare(int(argv[1]), int(argv[2]))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     opts = parse_args(argv)
-
-    async def bounded() -> dict[str, Any]:
-        async with asyncio.timeout(opts.total_timeout):
-            return await run(opts)
-
-    results = asyncio.run(bounded())
-    for line in report(results):
-        print(line)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"incident_intake-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
-    out.write_text(json.dumps(results, indent=2, default=str))
-    print(f"results: {out}")
+    status, _ = run_and_report("incident_intake", lambda: run(opts), report, total_timeout=opts.total_timeout, strict=opts.strict)
     if opts.profile:
         stats = pstats.Stats(str(RESULTS / "incident_intake-service.pstats"))
         stats.sort_stats("tottime").print_stats(30)
-    if not results["verification"]["ok"]:
-        return 1
-    if opts.strict and not all(results["targets"].values()):
-        return 2
-    return 0
+    return status
 
 
 if __name__ == "__main__":
