@@ -300,6 +300,7 @@ async def bench_batch(opts: argparse.Namespace, url: str, dsn: str, stamp: str) 
     from pas_remission.adapters.tables import platform
     from pas_remission.app.batches import approve_batch, compute_batch
     from pas_remission.domain.engine import Occasion
+    from pas_shared.api import Scope
     from pas_shared.db import Database
 
     db = Database(url, platform)
@@ -334,14 +335,16 @@ async def bench_batch(opts: argparse.Namespace, url: str, dsn: str, stamp: str) 
                 occasion=Occasion.KHUSUS,
                 holiday="idul-fitri",
                 on=IDUL_FITRI_2026,
-                scope="national",
+                upt_code=None,
+                kanwil_code=None,
+                scope=Scope(),  # national
                 actor="bench",
                 assume_conditions_met=True,
             ),
         )
         log.info("(4) computed in %.1f s; approve_batch", out["compute_seconds"])
         _, granted = await run(
-            "approve", approve_batch(db, batch.batch_id, decree_number="SYN-SK-RK-2026/IDUL-FITRI", actor="bench")
+            "approve", approve_batch(db, batch.batch_id, decree_number="SYN-SK-RK-2026/IDUL-FITRI", scope=Scope(), actor="bench")
         )
         log.info("(4) approved in %.1f s: %d grants", out["approve_seconds"], granted)
         out["batch_id"] = batch.batch_id

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pas_remission.adapters.repository import in_scope
 from pas_remission.adapters.tables import application_documents, application_transitions, facilities, integration_applications
 from pas_remission.domain.applications import (
     ENDED,
@@ -18,6 +19,7 @@ from pas_remission.domain.applications import (
     concurrent_change,
     one_open_application,
 )
+from pas_shared.api import Scope
 
 A = integration_applications
 # Applications that keep an inmate off the decongestion list: a release right in progress or granted.
@@ -39,8 +41,11 @@ class ApplicationRepository:
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
-    async def get(self, application_id: str) -> Application | None:
-        row = (await self.session.execute(select(A).where(A.c.application_id == application_id))).mappings().first()
+    async def get(self, application_id: str, *, scope: Scope) -> Application | None:
+        """The application, or None when unknown or outside the caller's scope (the UPT it is
+        with decides: an application in progress follows the inmate's transfers)."""
+        query = select(A).where(A.c.application_id == application_id, *in_scope(A, scope))
+        row = (await self.session.execute(query)).mappings().first()
         if row is None:
             return None
         app = _application(row)
@@ -131,11 +136,18 @@ class ApplicationRepository:
         status: ApplicationStatus | None = None,
         right: IntegrationRight | None = None,
         inmate_id: str | None = None,
+        scope: Scope,
         limit: int | None = None,
         offset: int = 0,
     ) -> list[Application]:
-        """Applications without their history (documents and transitions are not loaded)."""
-        query = select(A).where(*_filters(upt_code, kanwil_code)).order_by(A.c.opened_on, A.c.application_id).offset(offset)
+        """Applications in the caller's scope, without their history (documents and transitions
+        are not loaded)."""
+        query = (
+            select(A)
+            .where(*_filters(upt_code, kanwil_code), *in_scope(A, scope))
+            .order_by(A.c.opened_on, A.c.application_id)
+            .offset(offset)
+        )
         if status is not None:
             query = query.where(A.c.status == status.value)
         if right is not None:
@@ -147,12 +159,13 @@ class ApplicationRepository:
         return [_application(r) for r in (await self.session.execute(query)).mappings()]
 
     async def with_history(
-        self, statuses: list[ApplicationStatus], *, upt_code: str | None, kanwil_code: str | None
+        self, statuses: list[ApplicationStatus], *, upt_code: str | None, kanwil_code: str | None, scope: Scope
     ) -> list[Application]:
-        """Applications in the given statuses with their transitions (for the service-level clocks)."""
+        """Applications in the given statuses and the caller's scope, with their transitions (for
+        the service-level clocks)."""
         query = (
             select(A)
-            .where(A.c.status.in_([s.value for s in statuses]), *_filters(upt_code, kanwil_code))
+            .where(A.c.status.in_([s.value for s in statuses]), *_filters(upt_code, kanwil_code), *in_scope(A, scope))
             .order_by(A.c.upt_code, A.c.opened_on, A.c.application_id)
         )
         apps = [_application(r) for r in (await self.session.execute(query)).mappings()]

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Table, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pas_remission.adapters.tables import (
@@ -41,16 +41,33 @@ from pas_remission.domain.inmate import (
     is_child_on,
 )
 from pas_remission.domain.occupancy import CapacityEntry
+from pas_shared.api import Scope
 from pas_shared.db import bulk_insert, fetch_rows, utcnow
 from pas_shared.events.remission import CustodyStatus
+
+# For lookups the service makes for itself (an event's inmate, the UPT of a record already found
+# in the caller's scope, a transfer's destination), not on a caller's behalf.
+EVERYWHERE = Scope()
+
+
+def in_scope(table: Table, scope: Scope) -> list[ColumnElement[bool]]:
+    """The conditions limiting a table with upt_code and kanwil_code to the caller's scope: the
+    inmates, the facilities, the applications and distributions (each by its own UPT)."""
+    if scope.level == "upt":
+        return [table.c.upt_code == scope.code]
+    if scope.level == "kanwil":
+        return [table.c.kanwil_code == scope.code]
+    return []
 
 
 class FacilityRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get(self, upt_code: str) -> Facility | None:
-        row = (await self.session.execute(select(facilities).where(facilities.c.upt_code == upt_code))).mappings().first()
+    async def get(self, upt_code: str, *, scope: Scope) -> Facility | None:
+        """The facility, or None when it is not registered or outside the caller's scope."""
+        query = select(facilities).where(facilities.c.upt_code == upt_code, *in_scope(facilities, scope))
+        row = (await self.session.execute(query)).mappings().first()
         if row is None:
             return None
         return Facility(
@@ -76,10 +93,11 @@ class InmateRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get(self, inmate_id: str, *, for_update: bool = False) -> Inmate | None:
-        """`for_update`: lock the row until the unit of work ends (PostgreSQL), so two concurrent
-        changes of one inmate (e.g. two transfers) run one after the other."""
-        query = select(inmates).where(inmates.c.inmate_id == inmate_id)
+    async def get(self, inmate_id: str, *, scope: Scope, for_update: bool = False) -> Inmate | None:
+        """The inmate, or None when unknown or held outside the caller's scope (the UPT holding
+        them now decides). `for_update`: lock the row until the unit of work ends (PostgreSQL), so
+        two concurrent changes of one inmate (e.g. two transfers) run one after the other."""
+        query = select(inmates).where(inmates.c.inmate_id == inmate_id, *in_scope(inmates, scope))
         if for_update:
             query = query.with_for_update()
         row = (await self.session.execute(query)).first()
@@ -623,22 +641,30 @@ class AssistanceRepository:
     async def add(self, d: Distribution, *, by: str) -> None:
         await self.session.execute(insert(social_assistance).values(**distribution_row(d), by=by, at=utcnow()))
 
-    async def get(self, distribution_id: str) -> Distribution | None:
+    async def get(self, distribution_id: str, *, scope: Scope) -> Distribution | None:
+        """The distribution, or None when unknown or outside the caller's scope (its own UPT decides)."""
         a = social_assistance
-        row = (await self.session.execute(select(a).where(a.c.distribution_id == distribution_id))).mappings().first()
+        query = select(a).where(a.c.distribution_id == distribution_id, *in_scope(a, scope))
+        row = (await self.session.execute(query)).mappings().first()
         return None if row is None else _distribution_from_row(row)
 
-    async def search(self, f: AssistanceFilter, *, limit: int, offset: int) -> list[Distribution]:
+    async def search(self, f: AssistanceFilter, *, scope: Scope, limit: int, offset: int) -> list[Distribution]:
         a = social_assistance
-        query = select(a).where(*f.where()).order_by(a.c.distributed_on.desc(), a.c.distribution_id).limit(limit).offset(offset)
+        query = (
+            select(a)
+            .where(*f.where(), *in_scope(a, scope))
+            .order_by(a.c.distributed_on.desc(), a.c.distribution_id)
+            .limit(limit)
+            .offset(offset)
+        )
         return [_distribution_from_row(r) for r in (await self.session.execute(query)).mappings()]
 
-    async def totals(self, f: AssistanceFilter) -> list[tuple[str, str, int, int]]:
-        """(programme, kind, distributions, rupiah) over everything the filter matches."""
+    async def totals(self, f: AssistanceFilter, *, scope: Scope) -> list[tuple[str, str, int, int]]:
+        """(programme, kind, distributions, rupiah) over everything the filter matches in the scope."""
         a = social_assistance
         query = (
             select(a.c.programme, a.c.kind, func.count(), func.coalesce(func.sum(a.c.amount_rupiah), 0))
-            .where(*f.where())
+            .where(*f.where(), *in_scope(a, scope))
             .group_by(a.c.programme, a.c.kind)
             .order_by(a.c.programme, a.c.kind)
         )

@@ -8,16 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, Field
 
-from pas_remission.adapters.repository import FacilityRepository
 from pas_remission.api.schemas import Body
 from pas_remission.app import applications, decongestion
+from pas_remission.app.access import region_parts
 from pas_remission.app.applications import ApplicationView
 from pas_remission.domain.applications import Application, ApplicationStatus, IntegrationRight, StageClock, StageState
-from pas_remission.domain.facility import facility_not_registered
-from pas_shared.api import ActorDep, ClockDep, DatabaseDep
+from pas_remission.domain.occupancy import Level
+from pas_shared.api import ActorDep, ClockDep, DatabaseDep, Scope, ScopeDep
 from pas_shared.clock import Clock
 from pas_shared.db import Database
-from pas_shared.errors import RuleViolation
 from pas_shared.events.remission import UPT_CODE
 
 router = APIRouter(prefix="/api/v1", tags=["integration rights"])
@@ -171,6 +170,10 @@ class UptCountOut(BaseModel):
 
 
 class DecongestionOut(BaseModel):
+    level: Level = Field(
+        description="What the list covers: national, one Kanwil or one UPT (never wider than the caller's scope)."
+    )
+    code: str = Field(description="The Kanwil or UPT code, or 'national'.")
     total: int
     per_upt: list[UptCountOut]
     inmates: list[CandidateOut]
@@ -236,24 +239,12 @@ def _out(view: ApplicationView) -> ApplicationOut:
     )
 
 
-async def _view(db: Database, application_id: str, clock: Clock) -> ApplicationOut:
-    return _out(await applications.get_application(db, application_id, clock=clock))
+async def _view(db: Database, application_id: str, scope: Scope, clock: Clock) -> ApplicationOut:
+    return _out(await applications.get_application(db, application_id, scope=scope, clock=clock))
 
 
 def _assume(request: Request) -> bool:
     return bool(request.app.state.settings.assume_programme_and_risk_met)
-
-
-async def _scope(db: Database, upt_code: str | None, kanwil_code: str | None) -> str:
-    if upt_code and kanwil_code:
-        raise RuleViolation(
-            "kanwil_code", "one-scope", id="Pilih UPT atau Kanwil, bukan keduanya.", en="Give a UPT or a Kanwil, not both."
-        )
-    if upt_code:
-        async with db.sessions() as session:
-            if await FacilityRepository(session).get(upt_code) is None:
-                raise facility_not_registered(upt_code)
-    return f"upt:{upt_code}" if upt_code else f"kanwil:{kanwil_code}" if kanwil_code else "national"
 
 
 ScopeUpt = Annotated[str | None, Query(pattern=UPT_CODE)]
@@ -261,26 +252,28 @@ ScopeUpt = Annotated[str | None, Query(pattern=UPT_CODE)]
 
 @router.post(APPLICATIONS, status_code=status.HTTP_201_CREATED, operation_id="openIntegrationApplication")
 async def open_application(
-    body: ApplicationIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep, request: Request
+    body: ApplicationIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep, request: Request
 ) -> ApplicationOut:
     """Runs the engine on the inmate for the right on the proposed start; refused (422, naming
-    every unmet rule) when not eligible."""
+    every unmet rule) when not eligible. An inmate held outside the caller's scope is not found."""
     app = await applications.open_application(
         db,
         inmate_id=body.inmate_id,
         right=body.right,
         proposed_on=body.proposed_on,
         why=body.why,
+        scope=scope,
         actor=actor,
         clock=clock,
         assume_conditions_met=_assume(request),
     )
-    return await _view(db, app.application_id, clock)
+    return await _view(db, app.application_id, scope, clock)
 
 
 @router.get(APPLICATIONS, operation_id="listIntegrationApplications")
 async def list_applications(
     db: DatabaseDep,
+    scope: ScopeDep,
     upt_code: ScopeUpt = None,
     kanwil_code: ScopeUpt = None,
     status: ApplicationStatus | None = None,
@@ -296,6 +289,7 @@ async def list_applications(
         status=status,
         right=right,
         inmate_id=inmate_id,
+        scope=scope,
         limit=limit,
         offset=offset,
     )
@@ -303,11 +297,13 @@ async def list_applications(
 
 
 @router.get(f"{APPLICATIONS}/overdue", operation_id="listOverdueIntegrationApplications")
-async def overdue(db: DatabaseDep, clock: ClockDep, upt_code: ScopeUpt = None, kanwil_code: ScopeUpt = None) -> OverdueListOut:
+async def overdue(
+    db: DatabaseDep, scope: ScopeDep, clock: ClockDep, upt_code: ScopeUpt = None, kanwil_code: ScopeUpt = None
+) -> OverdueListOut:
     """Applications not yet decreed with a stage past its due date (working days, UPT local);
-    one item per overdue stage. Per UPT, per Kanwil, or national with neither."""
-    await _scope(db, upt_code, kanwil_code)
-    found = await applications.overdue(db, upt_code=upt_code, kanwil_code=kanwil_code, clock=clock)
+    one item per overdue stage. Per UPT, per Kanwil, or the caller's whole scope with neither
+    (a UPT or Kanwil outside it: 404)."""
+    found = await applications.overdue(db, upt_code=upt_code, kanwil_code=kanwil_code, scope=scope, clock=clock)
     items = [
         OverdueOut(
             application_id=o.application.application_id,
@@ -325,31 +321,35 @@ async def overdue(db: DatabaseDep, clock: ClockDep, upt_code: ScopeUpt = None, k
 
 
 @router.get(f"{APPLICATIONS}/{{application_id}}", operation_id="getIntegrationApplication")
-async def get_application(application_id: str, db: DatabaseDep, clock: ClockDep) -> ApplicationOut:
+async def get_application(application_id: str, db: DatabaseDep, scope: ScopeDep, clock: ClockDep) -> ApplicationOut:
     """The application with its documents, every transition (who, when, why) and each stage's
-    due date, when it was met or how overdue it is."""
-    return await _view(db, application_id, clock)
+    due date, when it was met or how overdue it is. 404 outside the caller's scope (the UPT the
+    application is with decides)."""
+    return await _view(db, application_id, scope, clock)
 
 
 @router.post(f"{APPLICATIONS}/{{application_id}}/documents", operation_id="recordApplicationDocuments")
 async def record_documents(
-    application_id: str, body: DocumentsIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep
+    application_id: str, body: DocumentsIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep
 ) -> ApplicationOut:
     await applications.record_documents(
-        db, application_id, documents=body.documents, received_on=body.received_on, actor=actor, clock=clock
+        db, application_id, documents=body.documents, received_on=body.received_on, scope=scope, actor=actor, clock=clock
     )
-    return await _view(db, application_id, clock)
+    return await _view(db, application_id, scope, clock)
 
 
 @router.post(f"{APPLICATIONS}/{{application_id}}/transitions", operation_id="moveIntegrationApplication")
-async def move(application_id: str, body: StepIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> ApplicationOut:
-    await applications.take_step(db, application_id, to=ApplicationStatus(body.to.value), why=body.why, actor=actor, clock=clock)
-    return await _view(db, application_id, clock)
+async def move(
+    application_id: str, body: StepIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep
+) -> ApplicationOut:
+    to = ApplicationStatus(body.to.value)
+    await applications.take_step(db, application_id, to=to, why=body.why, scope=scope, actor=actor, clock=clock)
+    return await _view(db, application_id, scope, clock)
 
 
 @router.post(f"{APPLICATIONS}/{{application_id}}/decree", operation_id="decreeIntegrationRight")
 async def decree(
-    application_id: str, body: DecreeIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep, request: Request
+    application_id: str, body: DecreeIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep, request: Request
 ) -> ApplicationOut:
     """The SK. The engine is asked again on the start date; publishes integration-right.decided."""
     await applications.decree(
@@ -359,36 +359,42 @@ async def decree(
         starts_on=body.starts_on,
         ends_on=body.ends_on,
         why=body.why,
+        scope=scope,
         actor=actor,
         clock=clock,
         assume_conditions_met=_assume(request),
     )
-    return await _view(db, application_id, clock)
+    return await _view(db, application_id, scope, clock)
 
 
 @router.post(f"{APPLICATIONS}/{{application_id}}/release", operation_id="releaseToBapasSupervision")
-async def release(application_id: str, body: ReleaseIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> ApplicationOut:
+async def release(
+    application_id: str, body: ReleaseIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep
+) -> ApplicationOut:
     """PB, CB, CMB: the inmate is released (inmate.released, reason pb, cb or cmb) under Bapas
     supervision. Asimilasi: supervision starts and the inmate stays in the register."""
     await applications.release_to_supervision(
-        db, application_id, released_on=body.released_on, why=body.why, actor=actor, clock=clock
+        db, application_id, released_on=body.released_on, why=body.why, scope=scope, actor=actor, clock=clock
     )
-    return await _view(db, application_id, clock)
+    return await _view(db, application_id, scope, clock)
 
 
 @router.post(f"{APPLICATIONS}/{{application_id}}/revoke", operation_id="revokeIntegrationRight")
-async def revoke(application_id: str, body: RevokeIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> ApplicationOut:
+async def revoke(
+    application_id: str, body: RevokeIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep
+) -> ApplicationOut:
     """Pencabutan on a ground from the rule data; publishes integration-right.revoked. The return
     to custody is a separate admission."""
     await applications.revoke(
-        db, application_id, ground=body.ground, revoked_on=body.revoked_on, why=body.why, actor=actor, clock=clock
+        db, application_id, ground=body.ground, revoked_on=body.revoked_on, why=body.why, scope=scope, actor=actor, clock=clock
     )
-    return await _view(db, application_id, clock)
+    return await _view(db, application_id, scope, clock)
 
 
 @router.get("/decongestion", operation_id="getDecongestionList", tags=["decongestion"])
 async def decongestion_list(
     db: DatabaseDep,
+    scope: ScopeDep,
     clock: ClockDep,
     request: Request,
     upt_code: ScopeUpt = None,
@@ -397,10 +403,16 @@ async def decongestion_list(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> DecongestionOut:
     """Held convicts whose 2/3 date is on or before today (UPT local) with no PB, CB or CMB
-    application in progress or granted; longest past 2/3 first, with counts per UPT."""
-    scope = await _scope(db, upt_code, kanwil_code)
-    found = await decongestion.decongestion(db, scope=scope, clock=clock, assume_conditions_met=_assume(request))
+    application in progress or granted; longest past 2/3 first, with counts per UPT. Over the UPT
+    or Kanwil asked for (404 outside the caller's scope) or the caller's whole scope, which
+    `level` and `code` name."""
+    found = await decongestion.decongestion(
+        db, upt_code=upt_code, kanwil_code=kanwil_code, scope=scope, clock=clock, assume_conditions_met=_assume(request)
+    )
+    level, code = region_parts(found.region)
     return DecongestionOut(
+        level=Level(level),
+        code=code,
         total=len(found.candidates),
         per_upt=[UptCountOut(upt_code=u.upt_code, kanwil_code=u.kanwil_code, count=u.count) for u in found.per_upt],
         inmates=[

@@ -19,7 +19,7 @@ from pas_remission.domain.assistance import (
     mask_nik,
     programme_list,
 )
-from pas_shared.api import ActorDep, ClockDep, DatabaseDep
+from pas_shared.api import ActorDep, ClockDep, DatabaseDep, ScopeDep
 from pas_shared.events.remission import UPT_CODE
 
 router = APIRouter(prefix="/api/v1/social-assistance", tags=["social assistance"])
@@ -130,7 +130,9 @@ def _out(d: Distribution) -> DistributionOut:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, operation_id="recordSocialAssistance")
-async def record(body: DistributionIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> DistributionOut:
+async def record(body: DistributionIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep) -> DistributionOut:
+    """To an inmate held within the caller's scope (or their family member); an inmate outside it
+    is refused like one not in the register (422 on recipient.inmate_id)."""
     r = body.recipient
     cmd = RecordDistribution(
         programme=body.programme,
@@ -145,7 +147,7 @@ async def record(body: DistributionIn, db: DatabaseDep, actor: ActorDep, clock: 
         relationship=r.relationship,
         nik=r.nik,
     )
-    return _out(await assistance.record_distribution(db, cmd, actor=actor, clock=clock))
+    return _out(await assistance.record_distribution(db, cmd, scope=scope, actor=actor, clock=clock))
 
 
 @router.get("/programmes", operation_id="listSocialAssistanceProgrammes")
@@ -165,13 +167,15 @@ async def programmes(clock: ClockDep, on: date | None = None) -> ProgrammesOut:
 
 
 @router.get("/{distribution_id}", operation_id="getSocialAssistance")
-async def get(distribution_id: str, db: DatabaseDep) -> DistributionOut:
-    return _out(await assistance.get_distribution(db, distribution_id))
+async def get(distribution_id: str, db: DatabaseDep, scope: ScopeDep) -> DistributionOut:
+    """404 outside the caller's scope (the UPT that held the inmate on the day decides)."""
+    return _out(await assistance.get_distribution(db, distribution_id, scope=scope))
 
 
 @router.get("", operation_id="listSocialAssistance")
 async def list_(
     db: DatabaseDep,
+    scope: ScopeDep,
     upt_code: Annotated[str | None, Query(pattern=UPT_CODE)] = None,
     kanwil_code: Annotated[str | None, Query(pattern=UPT_CODE)] = None,
     programme: Annotated[str | None, Query(pattern=PROGRAMME_CODE)] = None,
@@ -181,7 +185,7 @@ async def list_(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> DistributionListOut:
     f = AssistanceFilter(upt_code=upt_code, kanwil_code=kanwil_code, programme=programme, from_date=from_date, to_date=to_date)
-    found, totals = await assistance.list_distributions(db, f, limit=limit, offset=offset)
+    found, totals = await assistance.list_distributions(db, f, scope=scope, limit=limit, offset=offset)
     by_kind: dict[str, list[int]] = {}
     for _, kind, n, rupiah in totals.by_programme_and_kind:
         acc = by_kind.setdefault(kind, [0, 0])

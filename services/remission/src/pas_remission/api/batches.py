@@ -6,15 +6,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, Field
 
-from pas_remission.adapters.repository import BatchRepository, FacilityRepository
+from pas_remission.adapters.repository import BatchRepository
 from pas_remission.api.schemas import Body, SpanOut
 from pas_remission.app import batches
 from pas_remission.domain.batch import Batch, BatchStatus, Designation
 from pas_remission.domain.engine import Occasion
 from pas_remission.domain.inmate import Holiday
-from pas_shared.api import ActorDep, DatabaseDep
+from pas_shared.api import ActorDep, DatabaseDep, ScopeDep
 from pas_shared.db import Database
-from pas_shared.errors import NotFound, RuleViolation
+from pas_shared.errors import RuleViolation
 from pas_shared.events.remission import UPT_CODE
 
 router = APIRouter(prefix="/api/v1/remission-batches", tags=["remission batches"])
@@ -98,7 +98,9 @@ def _assume(request: Request) -> bool:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, operation_id="computeRemissionBatch")
-async def compute(body: BatchIn, db: DatabaseDep, actor: ActorDep, request: Request) -> BatchOut:
+async def compute(body: BatchIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, request: Request) -> BatchOut:
+    """For a UPT, a Kanwil or (neither) the nation, within the caller's scope: a UPT or Kanwil
+    outside it is refused on its field (422), a region wider than it on `scope` (422)."""
     if body.upt_code and body.kanwil_code:
         raise RuleViolation(
             "kanwil_code", "one-scope", id="Pilih UPT atau Kanwil, bukan keduanya.", en="Give a UPT or a Kanwil, not both."
@@ -110,22 +112,14 @@ async def compute(body: BatchIn, db: DatabaseDep, actor: ActorDep, request: Requ
             id="Hari raya diisi untuk remisi khusus saja, dan wajib untuknya.",
             en="A holiday is given for remisi-khusus, and only for it.",
         )
-    if body.upt_code:
-        async with db.sessions() as session:
-            if await FacilityRepository(session).get(body.upt_code) is None:
-                raise RuleViolation(
-                    "upt_code",
-                    "facility-registered",
-                    id=f"UPT {body.upt_code} belum terdaftar.",
-                    en=f"UPT {body.upt_code} is not registered.",
-                )
-    scope = f"upt:{body.upt_code}" if body.upt_code else f"kanwil:{body.kanwil_code}" if body.kanwil_code else "national"
     holiday = body.holiday.value if body.holiday else None
     batch = await batches.compute_batch(
         db,
         occasion=body.occasion,
         holiday=holiday,
         on=body.on,
+        upt_code=body.upt_code,
+        kanwil_code=body.kanwil_code,
         scope=scope,
         actor=actor,
         assume_conditions_met=_assume(request),
@@ -135,24 +129,21 @@ async def compute(body: BatchIn, db: DatabaseDep, actor: ActorDep, request: Requ
 
 
 @router.get("/{batch_id}", operation_id="getRemissionBatch")
-async def get(batch_id: str, db: DatabaseDep) -> BatchOut:
-    async with db.sessions() as session:
-        batch = await BatchRepository(session).get(batch_id)
-    if batch is None:
-        raise NotFound(id=f"Batch remisi {batch_id} tidak ditemukan.", en=f"Remission batch {batch_id} not found.")
-    return await _out(db, batch)
+async def get(batch_id: str, db: DatabaseDep, scope: ScopeDep) -> BatchOut:
+    """404 for a batch whose scope is not within the caller's."""
+    return await _out(db, await batches.get_batch(db, batch_id, scope=scope))
 
 
 @router.get("/{batch_id}/proposals", operation_id="listRemissionProposals")
 async def proposals(
     batch_id: str,
     db: DatabaseDep,
+    scope: ScopeDep,
     eligible: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[ProposalOut]:
-    async with db.sessions() as session:
-        found = await BatchRepository(session).proposals(batch_id, eligible=eligible, limit=limit, offset=offset)
+    found = await batches.batch_proposals(db, batch_id, eligible=eligible, limit=limit, offset=offset, scope=scope)
     return [
         ProposalOut(
             inmate_id=p.inmate_id,
@@ -169,18 +160,18 @@ async def proposals(
 
 
 @router.post("/{batch_id}/recompute", operation_id="recomputeRemissionBatch")
-async def recompute(batch_id: str, db: DatabaseDep, actor: ActorDep, request: Request) -> BatchOut:
-    batch = await batches.recompute_batch(db, batch_id, actor=actor, assume_conditions_met=_assume(request))
+async def recompute(batch_id: str, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, request: Request) -> BatchOut:
+    batch = await batches.recompute_batch(db, batch_id, scope=scope, actor=actor, assume_conditions_met=_assume(request))
     return await _out(db, batch)
 
 
 @router.post("/{batch_id}/approve", operation_id="approveRemissionBatch")
-async def approve(batch_id: str, body: ApproveIn, db: DatabaseDep, actor: ActorDep) -> BatchOut:
-    batch, granted = await batches.approve_batch(db, batch_id, decree_number=body.decree_number, actor=actor)
+async def approve(batch_id: str, body: ApproveIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep) -> BatchOut:
+    batch, granted = await batches.approve_batch(db, batch_id, decree_number=body.decree_number, scope=scope, actor=actor)
     return await _out(db, batch, granted)
 
 
 @router.post("/{batch_id}/cancel", operation_id="cancelRemissionBatch")
-async def cancel(batch_id: str, body: CancelIn, db: DatabaseDep, actor: ActorDep) -> BatchOut:
+async def cancel(batch_id: str, body: CancelIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep) -> BatchOut:
     """Withdraw a computed batch before approval; an approved one cannot be cancelled (409)."""
-    return await _out(db, await batches.cancel_batch(db, batch_id, why=body.why, actor=actor))
+    return await _out(db, await batches.cancel_batch(db, batch_id, why=body.why, scope=scope, actor=actor))

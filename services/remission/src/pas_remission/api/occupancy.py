@@ -8,8 +8,9 @@ from pydantic import BaseModel, Field
 
 from pas_remission.api.schemas import Body
 from pas_remission.app import occupancy as use_cases
+from pas_remission.app.access import region_parts
 from pas_remission.domain.occupancy import Level, UnitOccupancy
-from pas_shared.api import ActorDep, ClockDep, DatabaseDep
+from pas_shared.api import ActorDep, ClockDep, DatabaseDep, ScopeDep
 from pas_shared.events.remission import UPT_CODE
 
 router = APIRouter(prefix="/api/v1")
@@ -66,18 +67,27 @@ def _capacity_out(upt_code: str, rows: list[dict[str, Any]], now: int) -> Capaci
 @router.post(
     "/facilities/{upt_code}/capacity", status_code=status.HTTP_201_CREATED, operation_id="changeCapacity", tags=["facilities"]
 )
-async def change_capacity(upt_code: str, body: CapacityIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> CapacityOut:
+async def change_capacity(
+    upt_code: str, body: CapacityIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep
+) -> CapacityOut:
     """Record a change of capacity. An entry on a date that already has one corrects it; the same
-    capacity on the same date again changes nothing."""
+    capacity on the same date again changes nothing. 404 for a UPT outside the caller's scope."""
     rows, now = await use_cases.record_capacity(
-        db, upt_code, effective_on=body.effective_on, capacity=body.capacity, reason=body.reason, actor=actor, clock=clock
+        db,
+        upt_code,
+        effective_on=body.effective_on,
+        capacity=body.capacity,
+        reason=body.reason,
+        scope=scope,
+        actor=actor,
+        clock=clock,
     )
     return _capacity_out(upt_code, rows, now)
 
 
 @router.get("/facilities/{upt_code}/capacity", operation_id="getCapacityHistory", tags=["facilities"])
-async def capacity_history(upt_code: str, db: DatabaseDep) -> CapacityOut:
-    rows, now = await use_cases.capacity_history(db, upt_code)
+async def capacity_history(upt_code: str, db: DatabaseDep, scope: ScopeDep) -> CapacityOut:
+    rows, now = await use_cases.capacity_history(db, upt_code, scope=scope)
     return _capacity_out(upt_code, rows, now)
 
 
@@ -97,7 +107,10 @@ class UnitOccupancyOut(BaseModel):
 
 
 class OccupancyOut(BaseModel):
-    level: Level
+    level: Level = Field(description="Of the units: the level asked for, narrowed to the caller's scope.")
+    scope: str = Field(
+        description="What the figures cover: national, kanwil:<code> or upt:<code>; never wider than the caller's scope."
+    )
     capacity_on: date | None = Field(description="The date whose capacity is used; none: the capacity in force now.")
     definition: dict[str, str]
     units: list[UnitOccupancyOut]
@@ -124,15 +137,24 @@ def _unit_out(u: UnitOccupancy) -> UnitOccupancyOut:
 @router.get("/occupancy", operation_id="getOccupancy", tags=["occupancy"])
 async def occupancy(
     db: DatabaseDep,
+    scope: ScopeDep,
     level: Level = Level.NATIONAL,
     upt_code: Annotated[str | None, Query(pattern=UPT_CODE)] = None,
     kanwil_code: Annotated[str | None, Query(pattern=UPT_CODE)] = None,
     on: Annotated[date | None, Query(description="Use the capacity in force on this date; the population is current.")] = None,
 ) -> OccupancyOut:
     """Population (tahanan, narapidana) against capacity per UPT, Kanwil or for the nation. Bapas
-    hold no one and are left out."""
-    units = await use_cases.occupancy(db, level=level, upt_code=upt_code, kanwil_code=kanwil_code, on=on)
-    return OccupancyOut(level=level, capacity_on=on, definition=DEFINITION, units=[_unit_out(u) for u in units])
+    hold no one and are left out. Only over the UPTs the caller may see: a UPT or Kanwil outside
+    their scope answers 404; a level wider than their scope (national for a Kanwil user) answers
+    for their scope, `level` and `scope` saying what was computed."""
+    report = await use_cases.occupancy(db, level=level, upt_code=upt_code, kanwil_code=kanwil_code, on=on, scope=scope)
+    return OccupancyOut(
+        level=report.level,
+        scope=report.region,
+        capacity_on=on,
+        definition=DEFINITION,
+        units=[_unit_out(u) for u in report.units],
+    )
 
 
 class ExpectedReleaseOut(BaseModel):
@@ -154,6 +176,10 @@ class UptForecastOut(BaseModel):
 
 
 class ForecastOut(BaseModel):
+    level: Level = Field(
+        description="What the forecast covers: national, one Kanwil or one UPT (never wider than the caller's scope)."
+    )
+    code: str = Field(description="The Kanwil or UPT code, or 'national'.")
     days: int
     total: int
     overdue: int = Field(description="Held convicts whose expected release date has passed: the register needs a look.")
@@ -166,15 +192,22 @@ class ForecastOut(BaseModel):
 @router.get("/release-forecast", operation_id="getReleaseForecast", tags=["occupancy"])
 async def release_forecast(
     db: DatabaseDep,
+    scope: ScopeDep,
     clock: ClockDep,
     days: Annotated[int, Query(ge=1, le=MAX_FORECAST_DAYS)] = 90,
     upt_code: Annotated[str | None, Query(pattern=UPT_CODE)] = None,
     kanwil_code: Annotated[str | None, Query(pattern=UPT_CODE)] = None,
 ) -> ForecastOut:
     """Expected releases (expiration minus remissions granted) of held convicts with a term
-    sentence, from each UPT's local today to today + days."""
-    f, at_large = await use_cases.release_forecast(db, days=days, upt_code=upt_code, kanwil_code=kanwil_code, clock=clock)
+    sentence, from each UPT's local today to today + days. Over the UPT or Kanwil asked for (404
+    outside the caller's scope) or the caller's whole scope, which `level` and `code` name."""
+    region, f, at_large = await use_cases.release_forecast(
+        db, days=days, upt_code=upt_code, kanwil_code=kanwil_code, scope=scope, clock=clock
+    )
+    level, code = region_parts(region)
     return ForecastOut(
+        level=Level(level),
+        code=code,
         days=days,
         total=len(f.releases),
         overdue=f.overdue,

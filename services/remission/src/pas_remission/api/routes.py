@@ -34,7 +34,7 @@ from pas_remission.domain.engine import Occasion, SentenceKind
 from pas_remission.domain.facility import Facility
 from pas_remission.domain.inmate import Holiday, Inmate, Transfer, Verdict, inmate_not_found
 from pas_remission.domain.reference import reference
-from pas_shared.api import ActorDep, ClockDep, DatabaseDep
+from pas_shared.api import ActorDep, ClockDep, DatabaseDep, ScopeDep
 from pas_shared.errors import NotFound
 
 router = APIRouter(prefix="/api/v1")
@@ -57,8 +57,11 @@ def _inmate_out(inmate: Inmate) -> InmateOut:
 
 
 @router.post("/facilities", status_code=status.HTTP_201_CREATED, operation_id="registerFacility", tags=["facilities"])
-async def register_facility(body: FacilityIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> FacilityOut:
-    facility = await handlers.register_facility(db, RegisterFacility(**body.model_dump()), actor=actor, clock=clock)
+async def register_facility(body: FacilityIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep) -> FacilityOut:
+    """A Kanwil user registers UPTs of their Kanwil; a UPT user only their own UPT (422 on the
+    field outside the scope)."""
+    cmd = RegisterFacility(**body.model_dump())
+    facility = await handlers.register_facility(db, cmd, scope=scope, actor=actor, clock=clock)
     return _facility_out(facility, population=0)
 
 
@@ -107,10 +110,11 @@ async def get_reference() -> ReferenceOut:
 
 
 @router.get("/facilities/{upt_code}", operation_id="getFacility", tags=["facilities"])
-async def get_facility(upt_code: str, db: DatabaseDep) -> FacilityOut:
+async def get_facility(upt_code: str, db: DatabaseDep, scope: ScopeDep) -> FacilityOut:
+    """404 for a UPT not registered or outside the caller's scope."""
     async with db.sessions() as session:
         repo = FacilityRepository(session)
-        facility = await repo.get(upt_code)
+        facility = await repo.get(upt_code, scope=scope)
         if facility is None:
             raise NotFound(id=f"UPT {upt_code} belum terdaftar.", en=f"UPT {upt_code} is not registered.")
         population = await repo.population(upt_code)
@@ -118,24 +122,28 @@ async def get_facility(upt_code: str, db: DatabaseDep) -> FacilityOut:
 
 
 @router.post("/inmates", status_code=status.HTTP_201_CREATED, operation_id="admitInmate", tags=["inmates"])
-async def admit_inmate(body: InmateIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> InmateOut:
-    inmate = await handlers.admit_inmate(db, AdmitInmate(**body.model_dump()), actor=actor, clock=clock)
+async def admit_inmate(body: InmateIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep) -> InmateOut:
+    """Into a UPT within the caller's scope (422 on upt_code otherwise, as for an unknown UPT)."""
+    inmate = await handlers.admit_inmate(db, AdmitInmate(**body.model_dump()), scope=scope, actor=actor, clock=clock)
     return _inmate_out(inmate)
 
 
 @router.get("/inmates/{inmate_id}", operation_id="getInmate", tags=["inmates"])
-async def get_inmate(inmate_id: str, db: DatabaseDep) -> InmateOut:
+async def get_inmate(inmate_id: str, db: DatabaseDep, scope: ScopeDep) -> InmateOut:
+    """404 for an inmate unknown or held outside the caller's scope (the UPT holding them now decides)."""
     async with db.sessions() as session:
-        inmate = await InmateRepository(session).get(inmate_id)
+        inmate = await InmateRepository(session).get(inmate_id, scope=scope)
     if inmate is None:
         raise inmate_not_found(inmate_id)
     return _inmate_out(inmate)
 
 
 @router.post("/inmates/{inmate_id}/release", operation_id="releaseInmate", tags=["inmates"])
-async def release_inmate(inmate_id: str, body: ReleaseIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> InmateOut:
+async def release_inmate(
+    inmate_id: str, body: ReleaseIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep
+) -> InmateOut:
     cmd = ReleaseInmate(inmate_id=inmate_id, released_on=body.released_on, reason=body.reason)
-    return _inmate_out(await handlers.release_inmate(db, cmd, actor=actor, clock=clock))
+    return _inmate_out(await handlers.release_inmate(db, cmd, scope=scope, actor=actor, clock=clock))
 
 
 def _transfer_out(t: Transfer) -> TransferOut:
@@ -158,25 +166,30 @@ def _transfer_out(t: Transfer) -> TransferOut:
 @router.post(
     "/inmates/{inmate_id}/transfers", status_code=status.HTTP_201_CREATED, operation_id="transferInmate", tags=["inmates"]
 )
-async def transfer_inmate(inmate_id: str, body: TransferIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> TransferOut:
-    """Move the inmate to another UPT; publishes pas.remission.inmate.transferred."""
+async def transfer_inmate(
+    inmate_id: str, body: TransferIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep
+) -> TransferOut:
+    """Move the inmate to another UPT; publishes pas.remission.inmate.transferred. The caller must
+    see the inmate where they are held now; the destination may be any registered UPT."""
     cmd = TransferInmate(inmate_id=inmate_id, **body.model_dump())
-    _, transfer = await handlers.transfer_inmate(db, cmd, actor=actor, clock=clock)
+    _, transfer = await handlers.transfer_inmate(db, cmd, scope=scope, actor=actor, clock=clock)
     return _transfer_out(transfer)
 
 
 @router.get("/inmates/{inmate_id}/transfers", operation_id="listInmateTransfers", tags=["inmates"])
-async def list_transfers(inmate_id: str, db: DatabaseDep) -> list[TransferOut]:
-    """Where the inmate has been moved, oldest first."""
+async def list_transfers(inmate_id: str, db: DatabaseDep, scope: ScopeDep) -> list[TransferOut]:
+    """Where the inmate has been moved, oldest first (for callers who see where they are held now)."""
     async with db.sessions() as session:
-        if await InmateRepository(session).get(inmate_id) is None:
+        if await InmateRepository(session).get(inmate_id, scope=scope) is None:
             raise inmate_not_found(inmate_id)
         found = await TransferRepository(session).of_inmate(inmate_id)
     return [_transfer_out(t) for t in found]
 
 
 @router.put("/inmates/{inmate_id}/verdict", operation_id="recordVerdict", tags=["inmates"])
-async def record_verdict(inmate_id: str, body: VerdictIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep) -> InmateOut:
+async def record_verdict(
+    inmate_id: str, body: VerdictIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep
+) -> InmateOut:
     sentence = body.sentence
     verdict = Verdict(
         final_on=body.verdict_final_on,
@@ -185,7 +198,8 @@ async def record_verdict(inmate_id: str, body: VerdictIn, db: DatabaseDep, actor
         fine_substitute=Span(body.fine_substitute.years, body.fine_substitute.months, body.fine_substitute.days),
         crime=body.crime,
     )
-    inmate = await handlers.record_verdict(db, RecordVerdict(inmate_id=inmate_id, verdict=verdict), actor=actor, clock=clock)
+    cmd = RecordVerdict(inmate_id=inmate_id, verdict=verdict)
+    inmate = await handlers.record_verdict(db, cmd, scope=scope, actor=actor, clock=clock)
     return _inmate_out(inmate)
 
 
@@ -196,12 +210,12 @@ async def record_verdict(inmate_id: str, body: VerdictIn, db: DatabaseDep, actor
     tags=["inmates"],
 )
 async def record_special_condition(
-    inmate_id: str, body: SpecialConditionIn, db: DatabaseDep, actor: ActorDep, clock: ClockDep
+    inmate_id: str, body: SpecialConditionIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, clock: ClockDep
 ) -> SpecialConditionOut:
     """Korupsi: fine and restitution paid; terorisme: deradicalisation completed and the loyalty
     pledge signed; any verdict with a fine-substitute term: the fine paid. Counted from `met_on`."""
     cmd = RecordSpecialCondition(inmate_id=inmate_id, **body.model_dump())
-    c = await handlers.record_special_condition(db, cmd, actor=actor, clock=clock)
+    c = await handlers.record_special_condition(db, cmd, scope=scope, actor=actor, clock=clock)
     return SpecialConditionOut(inmate_id=c.inmate_id, condition=c.condition, met_on=c.met_on, evidence=c.evidence)
 
 
@@ -209,6 +223,7 @@ async def record_special_condition(
 async def check_remission(
     inmate_id: str,
     db: DatabaseDep,
+    scope: ScopeDep,
     request: Request,
     occasion: Occasion,
     on: date,
@@ -223,6 +238,7 @@ async def check_remission(
         on=on,
         holiday=holiday.value if holiday else None,
         assume_conditions_met=settings.assume_programme_and_risk_met,
+        scope=scope,
     )
     return RemissionCheckOut(
         inmate_id=inmate_id,

@@ -10,7 +10,8 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pas_remission.adapters.applications import ApplicationRepository, application_row
-from pas_remission.adapters.repository import FacilityRepository, InmateRepository, inmate_row
+from pas_remission.adapters.repository import EVERYWHERE, FacilityRepository, InmateRepository, inmate_row
+from pas_remission.app.access import read_region, region_parts
 from pas_remission.app.handlers import local_today
 from pas_remission.app.queries import case_for, facts_of
 from pas_remission.domain.applications import (
@@ -35,6 +36,7 @@ from pas_remission.domain.applications import (
 from pas_remission.domain.engine import Case, Engine
 from pas_remission.domain.facility import Facility
 from pas_remission.domain.inmate import Inmate, inmate_not_found
+from pas_shared.api import Scope
 from pas_shared.clock import Clock, local_date
 from pas_shared.db import Database, UnitOfWork
 from pas_shared.errors import Conflict, RuleViolation
@@ -54,14 +56,14 @@ async def _case(session: AsyncSession, inmate: Inmate, on: date, assume_conditio
 
 
 async def _facility(session: AsyncSession, upt_code: str) -> Facility:
-    facility = await FacilityRepository(session).get(upt_code)
+    facility = await FacilityRepository(session).get(upt_code, scope=EVERYWHERE)
     if facility is None:  # applications and the register only name registered facilities
         raise RuntimeError(f"unknown UPT {upt_code}")
     return facility
 
 
-async def _held_inmate(session: AsyncSession, inmate_id: str) -> Inmate:
-    inmate = await InmateRepository(session).get(inmate_id)
+async def _held_inmate(session: AsyncSession, inmate_id: str, scope: Scope) -> Inmate:
+    inmate = await InmateRepository(session).get(inmate_id, scope=scope)
     if inmate is None:
         raise inmate_not_found(inmate_id)
     if inmate.released_on is not None:
@@ -72,9 +74,11 @@ async def _held_inmate(session: AsyncSession, inmate_id: str) -> Inmate:
     return inmate
 
 
-async def _load(uow: UnitOfWork, application_id: str) -> tuple[ApplicationRepository, Application, Facility]:
+async def _load(uow: UnitOfWork, application_id: str, scope: Scope) -> tuple[ApplicationRepository, Application, Facility]:
+    """The application, found only within the caller's scope (404 outside it, before anything is
+    written), its repository and the UPT it is with."""
     repo = ApplicationRepository(uow.session)
-    app = await repo.get(application_id)
+    app = await repo.get(application_id, scope=scope)
     if app is None:
         raise application_not_found(application_id)
     return repo, app, await _facility(uow.session, app.upt_code)
@@ -87,12 +91,13 @@ async def open_application(
     right: IntegrationRight,
     proposed_on: date | None,
     why: str,
+    scope: Scope,
     actor: str,
     clock: Clock,
     assume_conditions_met: bool,
 ) -> Application:
     async with UnitOfWork(db, actor=actor) as uow:
-        inmate = await _held_inmate(uow.session, inmate_id)
+        inmate = await _held_inmate(uow.session, inmate_id, scope)
         if inmate.verdict is None:
             raise RuleViolation(
                 "inmate_id",
@@ -101,7 +106,9 @@ async def open_application(
                 en="No verdict recorded yet; integration rights are for convicts only.",
             )
         repo = ApplicationRepository(uow.session)
-        if any(a.status not in ENDED and same_lane(a.right, right) for a in await repo.find(inmate_id=inmate_id)):
+        if any(
+            a.status not in ENDED and same_lane(a.right, right) for a in await repo.find(inmate_id=inmate_id, scope=EVERYWHERE)
+        ):
             raise one_open_application(inmate_id, right)  # the unique index catches concurrent requests
         facility = await _facility(uow.session, inmate.upt_code)
         today = local_today(clock, facility)
@@ -132,10 +139,17 @@ async def open_application(
 
 
 async def record_documents(
-    db: Database, application_id: str, *, documents: list[str], received_on: date | None, actor: str, clock: Clock
+    db: Database,
+    application_id: str,
+    *,
+    documents: list[str],
+    received_on: date | None,
+    scope: Scope,
+    actor: str,
+    clock: Clock,
 ) -> Application:
     async with UnitOfWork(db, actor=actor) as uow:
-        repo, app, facility = await _load(uow, application_id)
+        repo, app, facility = await _load(uow, application_id, scope)
         today = local_today(clock, facility)
         before = application_row(app)
         _, required = required_documents(integration_rules(), app.right, app.opened_on)
@@ -153,12 +167,12 @@ async def record_documents(
 
 
 async def take_step(
-    db: Database, application_id: str, *, to: ApplicationStatus, why: str, actor: str, clock: Clock
+    db: Database, application_id: str, *, to: ApplicationStatus, why: str, scope: Scope, actor: str, clock: Clock
 ) -> Application:
     """documents-complete, tpp-upt-recommended, kanwil-verified, ditjenpas-approved, rejected,
     withdrawn or completed."""
     async with UnitOfWork(db, actor=actor) as uow:
-        repo, app, facility = await _load(uow, application_id)
+        repo, app, facility = await _load(uow, application_id, scope)
         today = local_today(clock, facility)
         before = application_row(app)
         _, required = required_documents(integration_rules(), app.right, app.opened_on)
@@ -184,15 +198,16 @@ async def decree(
     starts_on: date,
     ends_on: date | None,
     why: str,
+    scope: Scope,
     actor: str,
     clock: Clock,
     assume_conditions_met: bool,
 ) -> Application:
     async with UnitOfWork(db, actor=actor) as uow:
-        repo, app, facility = await _load(uow, application_id)
+        repo, app, facility = await _load(uow, application_id, scope)
         today = local_today(clock, facility)
         before = application_row(app)
-        inmate = await _held_inmate(uow.session, app.inmate_id)
+        inmate = await _held_inmate(uow.session, app.inmate_id, EVERYWHERE)  # held where the application is
         engine = Engine()
         case = await _case(uow.session, inmate, starts_on, assume_conditions_met)
         release_on = engine.release_date(case)
@@ -224,12 +239,12 @@ async def decree(
 
 
 async def release_to_supervision(
-    db: Database, application_id: str, *, released_on: date | None, why: str, actor: str, clock: Clock
+    db: Database, application_id: str, *, released_on: date | None, why: str, scope: Scope, actor: str, clock: Clock
 ) -> Application:
     """PB, CB, CMB: the inmate leaves the UPT (released in the register, reason pb, cb or cmb)
     under Bapas supervision. Asimilasi: supervision starts; the inmate stays in the register."""
     async with UnitOfWork(db, actor=actor) as uow:
-        repo, app, facility = await _load(uow, application_id)
+        repo, app, facility = await _load(uow, application_id, scope)
         today = local_today(clock, facility)
         on = released_on or today
         before = application_row(app)
@@ -237,7 +252,7 @@ async def release_to_supervision(
         reason = app.start_supervision(on=on, by=actor, why=why, at=now, today=today)
         if reason is not None:
             inmates = InmateRepository(uow.session)
-            inmate = await _held_inmate(uow.session, app.inmate_id)
+            inmate = await _held_inmate(uow.session, app.inmate_id, EVERYWHERE)
             inmate_before = inmate_row(inmate)
             inmate.release(on=on, reason=reason, today=today)
             await inmates.save(inmate)
@@ -255,12 +270,20 @@ async def release_to_supervision(
 
 
 async def revoke(
-    db: Database, application_id: str, *, ground: str, revoked_on: date | None, why: str, actor: str, clock: Clock
+    db: Database,
+    application_id: str,
+    *,
+    ground: str,
+    revoked_on: date | None,
+    why: str,
+    scope: Scope,
+    actor: str,
+    clock: Clock,
 ) -> Application:
     """Pencabutan: recorded here and published. The person's return to custody is a new
     admission in the register, recorded separately."""
     async with UnitOfWork(db, actor=actor) as uow:
-        repo, app, facility = await _load(uow, application_id)
+        repo, app, facility = await _load(uow, application_id, scope)
         today = local_today(clock, facility)
         on = revoked_on or today
         before = application_row(app)
@@ -295,9 +318,9 @@ def _today_in(clock: Clock, zone: str) -> date:
     return local_date(clock(), zone)
 
 
-async def get_application(db: Database, application_id: str, *, clock: Clock) -> ApplicationView:
+async def get_application(db: Database, application_id: str, *, scope: Scope, clock: Clock) -> ApplicationView:
     async with db.sessions() as session:
-        app = await ApplicationRepository(session).get(application_id)
+        app = await ApplicationRepository(session).get(application_id, scope=scope)
         if app is None:
             raise application_not_found(application_id)
         facility = await _facility(session, app.upt_code)
@@ -316,9 +339,12 @@ async def list_applications(
     status: ApplicationStatus | None,
     right: IntegrationRight | None,
     inmate_id: str | None,
+    scope: Scope,
     limit: int,
     offset: int,
 ) -> list[Application]:
+    """The applications in the caller's scope the filters match (a UPT or Kanwil outside the
+    scope matches nothing)."""
     async with db.sessions() as session:
         return await ApplicationRepository(session).find(
             upt_code=upt_code,
@@ -326,6 +352,7 @@ async def list_applications(
             status=status,
             right=right,
             inmate_id=inmate_id,
+            scope=scope,
             limit=limit,
             offset=offset,
         )
@@ -338,11 +365,18 @@ class Overdue:
     today: date
 
 
-async def overdue(db: Database, *, upt_code: str | None, kanwil_code: str | None, clock: Clock) -> list[Overdue]:
-    """Applications not yet decreed with a stage past its due date, in the UPT's local calendar."""
+async def overdue(db: Database, *, upt_code: str | None, kanwil_code: str | None, scope: Scope, clock: Clock) -> list[Overdue]:
+    """Applications not yet decreed with a stage past its due date, in the UPT's local calendar,
+    in the UPT or Kanwil asked for (within the caller's scope, 404 otherwise) or the whole scope."""
     async with db.sessions() as session:
+        kind, code = region_parts(await read_region(session, scope, upt_code=upt_code, kanwil_code=kanwil_code))
         repo = ApplicationRepository(session)
-        apps = await repo.with_history(sorted(BEFORE_DECREE), upt_code=upt_code, kanwil_code=kanwil_code)
+        apps = await repo.with_history(
+            sorted(BEFORE_DECREE),
+            upt_code=code if kind == "upt" else None,
+            kanwil_code=code if kind == "kanwil" else None,
+            scope=scope,
+        )
         zones = await repo.zones()
     rules = integration_rules()
     out = []

@@ -4,11 +4,15 @@ type II grant with nothing left to serve, the release)."""
 
 from datetime import date
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from pas_remission.adapters.repository import BatchRepository, InmateRepository
+from pas_remission.app.access import batch_region, region_within
 from pas_remission.app.queries import FactsIn, case_for
 from pas_remission.domain.batch import Batch, BatchStatus, Designation, Proposal, Transition
 from pas_remission.domain.engine import Engine, Occasion
 from pas_remission.domain.inmate import ReleaseReason
+from pas_shared.api import Scope
 from pas_shared.db import Database, UnitOfWork
 from pas_shared.errors import NotFound, RuleViolation
 from pas_shared.events.remission import InmateReleased, RemissionGranted
@@ -17,6 +21,28 @@ from pas_shared.ids import new_id
 
 def _not_found(batch_id: str) -> NotFound:
     return NotFound(id=f"Batch remisi {batch_id} tidak ditemukan.", en=f"Remission batch {batch_id} not found.")
+
+
+async def _batch(session: AsyncSession, batch_id: str, scope: Scope, *, for_update: bool = False) -> Batch:
+    """The batch, found only when its scope lies within the caller's (404 otherwise, as if it did
+    not exist): a Kanwil user sees the batches of their Kanwil and its UPTs, a UPT user their own."""
+    batch = await BatchRepository(session).get(batch_id, for_update=for_update)
+    if batch is None or not await region_within(session, batch.scope, scope):
+        raise _not_found(batch_id)
+    return batch
+
+
+async def get_batch(db: Database, batch_id: str, *, scope: Scope) -> Batch:
+    async with db.sessions() as session:
+        return await _batch(session, batch_id, scope)
+
+
+async def batch_proposals(
+    db: Database, batch_id: str, *, eligible: bool | None, limit: int, offset: int, scope: Scope
+) -> list[Proposal]:
+    async with db.sessions() as session:
+        await _batch(session, batch_id, scope)
+        return await BatchRepository(session).proposals(batch_id, eligible=eligible, limit=limit, offset=offset)
 
 
 async def _propose(uow: UnitOfWork, batch: Batch, assume_conditions_met: bool) -> list[Proposal]:
@@ -82,38 +108,41 @@ async def compute_batch(
     occasion: Occasion,
     holiday: str | None,
     on: date,
-    scope: str,
+    upt_code: str | None,
+    kanwil_code: str | None,
+    scope: Scope,
     actor: str,
     assume_conditions_met: bool,
     designations: tuple[Designation, ...] = (),
 ) -> Batch:
+    """A batch for one UPT, one Kanwil or (with neither) the nation, within the caller's scope."""
     check_occasion(occasion, on, holiday)
-    batch = Batch(batch_id=new_id(), occasion=occasion.value, holiday=holiday, on=on, scope=scope)
+    designated: dict[str, Designation] = {}
     for n, d in enumerate(designations):
-        if d.inmate_id in batch.designations:
+        if d.inmate_id in designated:
             raise RuleViolation(
                 f"designations[{n}].inmate_id",
                 "designated-once",
                 id=f"Warga binaan {d.inmate_id} ditetapkan dua kali.",
                 en=f"Inmate {d.inmate_id} is designated twice.",
             )
-        batch.designations[d.inmate_id] = d
+        designated[d.inmate_id] = d
     async with UnitOfWork(db, actor=actor) as uow:
+        region = await batch_region(uow.session, scope, upt_code=upt_code, kanwil_code=kanwil_code)
+        batch = Batch(batch_id=new_id(), occasion=occasion.value, holiday=holiday, on=on, scope=region, designations=designated)
         batch.transitions.append(_created(actor))
         await BatchRepository(uow.session).save(batch, new=True)
         proposals = await _propose(uow, batch, assume_conditions_met)
         uow.audit(
-            "remission-batch.computed", "remission-batch", batch.batch_id, after={"scope": scope, "proposals": len(proposals)}
+            "remission-batch.computed", "remission-batch", batch.batch_id, after={"scope": region, "proposals": len(proposals)}
         )
     return batch
 
 
-async def recompute_batch(db: Database, batch_id: str, *, actor: str, assume_conditions_met: bool) -> Batch:
+async def recompute_batch(db: Database, batch_id: str, *, scope: Scope, actor: str, assume_conditions_met: bool) -> Batch:
     async with UnitOfWork(db, actor=actor) as uow:
         repo = BatchRepository(uow.session)
-        batch = await repo.get(batch_id, for_update=True)
-        if batch is None:
-            raise _not_found(batch_id)
+        batch = await _batch(uow.session, batch_id, scope, for_update=True)
         batch.move(BatchStatus.COMPUTED, by=actor, why="recomputed with the facts known now")
         await repo.save(batch)
         await _propose(uow, batch, assume_conditions_met)
@@ -121,13 +150,12 @@ async def recompute_batch(db: Database, batch_id: str, *, actor: str, assume_con
     return batch
 
 
-async def approve_batch(db: Database, batch_id: str, *, decree_number: str, actor: str) -> tuple[Batch, int]:
+async def approve_batch(db: Database, batch_id: str, *, decree_number: str, scope: Scope, actor: str) -> tuple[Batch, int]:
     """Returns the batch and how many grants this call made (0 when it was approved already)."""
     async with UnitOfWork(db, actor=actor) as uow:
         repo = BatchRepository(uow.session)
-        batch = await repo.get(batch_id, for_update=True)  # two approvals at once: the second waits, then grants nothing
-        if batch is None:
-            raise _not_found(batch_id)
+        # Locked: two approvals at once, the second waits, then grants nothing.
+        batch = await _batch(uow.session, batch_id, scope, for_update=True)
         if not batch.approve(decree_number, by=actor):
             return batch, 0
         await repo.save(batch)
@@ -185,13 +213,11 @@ async def approve_batch(db: Database, batch_id: str, *, decree_number: str, acto
     return batch, len(rows)
 
 
-async def cancel_batch(db: Database, batch_id: str, *, why: str, actor: str) -> Batch:
+async def cancel_batch(db: Database, batch_id: str, *, why: str, scope: Scope, actor: str) -> Batch:
     """Withdraw a computed batch (wrong scope, wrong facts): nothing was granted, nothing is."""
     async with UnitOfWork(db, actor=actor) as uow:
         repo = BatchRepository(uow.session)
-        batch = await repo.get(batch_id, for_update=True)
-        if batch is None:
-            raise _not_found(batch_id)
+        batch = await _batch(uow.session, batch_id, scope, for_update=True)
         batch.move(BatchStatus.CANCELLED, by=actor, why=why)
         await repo.save(batch)
         uow.audit("remission-batch.cancelled", "remission-batch", batch_id, after={"why": why})

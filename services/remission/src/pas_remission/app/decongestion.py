@@ -6,8 +6,10 @@ from datetime import date
 
 from pas_remission.adapters.applications import ApplicationRepository
 from pas_remission.adapters.repository import InmateRepository
+from pas_remission.app.access import read_region
 from pas_remission.app.queries import FactsIn, case_for
 from pas_remission.domain.engine import Engine, SentenceKind
+from pas_shared.api import Scope
 from pas_shared.clock import Clock, local_date
 from pas_shared.db import Database
 
@@ -33,19 +35,23 @@ class UptCount:
 
 @dataclass(frozen=True)
 class DecongestionList:
+    region: str  # what the list covers: "national", "kanwil:<code>" or "upt:<code>"
     candidates: list[Candidate]  # longest past the 2/3 date first
     per_upt: list[UptCount]
 
 
-async def decongestion(db: Database, *, scope: str, clock: Clock, assume_conditions_met: bool) -> DecongestionList:
-    """`scope`: "national", "kanwil:<code>" or "upt:<code>". The 2/3 date is the engine's (whole
-    calendar months when 2/3 of the sentence is a whole number of months, time at large added);
-    "today" is each UPT's local date."""
+async def decongestion(
+    db: Database, *, upt_code: str | None, kanwil_code: str | None, scope: Scope, clock: Clock, assume_conditions_met: bool
+) -> DecongestionList:
+    """Over the UPT or Kanwil asked for (within the caller's scope, 404 otherwise) or the caller's
+    whole scope. The 2/3 date is the engine's (whole calendar months when 2/3 of the sentence is
+    a whole number of months, time at large added); "today" is each UPT's local date."""
     async with db.sessions() as session:
+        region = await read_region(session, scope, upt_code=upt_code, kanwil_code=kanwil_code)
         inmates = InmateRepository(session)
         apps = ApplicationRepository(session)
-        held = await inmates.held_in(scope)
-        facts_in = await FactsIn.load(inmates, scope)
+        held = await inmates.held_in(region)
+        facts_in = await FactsIn.load(inmates, region)
         applied = await apps.inmates_with_release_right(upt_code=None, kanwil_code=None)
         asimilasi_done = await apps.inmates_with_completed_asimilasi()
         zones = await apps.zones()
@@ -84,4 +90,4 @@ async def decongestion(db: Database, *, scope: str, clock: Clock, assume_conditi
     for c in candidates:
         counts[(c.upt_code, c.kanwil_code)] = counts.get((c.upt_code, c.kanwil_code), 0) + 1
     per_upt = [UptCount(upt, kanwil, n) for (upt, kanwil), n in sorted(counts.items())]
-    return DecongestionList(candidates, per_upt)
+    return DecongestionList(region, candidates, per_upt)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from pas_remission.adapters.repository import InmateRepository
+from pas_remission.adapters.repository import EVERYWHERE, InmateRepository
 from pas_remission.adapters.tables import at_large, inmate_conditions, register_f
 from pas_remission.domain.inmate import ReleaseReason
 from pas_shared.consumer import Received, Subscription
@@ -78,7 +78,7 @@ async def died_at_large(uow: UnitOfWork, events: list[Received[EscapeeDied]]) ->
     )
     inmates = InmateRepository(uow.session)
     for e in events:
-        inmate = await inmates.get(e.data.inmate_id, for_update=True)
+        inmate = await inmates.get(e.data.inmate_id, scope=EVERYWHERE, for_update=True)
         if inmate is None or inmate.released_on is not None:
             continue  # not in this register, or released already (redelivery): nothing to do
         try:

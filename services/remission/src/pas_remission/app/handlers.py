@@ -5,6 +5,7 @@ from datetime import date
 
 from pas_remission.adapters.applications import ApplicationRepository
 from pas_remission.adapters.repository import (
+    EVERYWHERE,
     FacilityRepository,
     InmateRepository,
     OccupancyRepository,
@@ -24,6 +25,7 @@ from pas_remission.domain.facility import Facility, facility_not_registered
 from pas_remission.domain.inmate import Inmate, SpecialCondition, Transfer, inmate_not_found, special_crime_conditions
 from pas_remission.domain.occupancy import REGISTRATION_REASON, CapacityEntry
 from pas_remission.domain.reference import reference
+from pas_shared.api import Scope
 from pas_shared.clock import Clock, local_date
 from pas_shared.db import Database, UnitOfWork, utcnow
 from pas_shared.errors import Conflict, RuleViolation
@@ -31,12 +33,21 @@ from pas_shared.events.remission import FacilityRegistered
 from pas_shared.ids import new_id
 
 
-async def register_facility(db: Database, cmd: RegisterFacility, *, actor: str, clock: Clock) -> Facility:
-    """Registers the UPT and starts its capacity history: the capacity given, in force from its local today."""
+async def register_facility(db: Database, cmd: RegisterFacility, *, scope: Scope, actor: str, clock: Clock) -> Facility:
+    """Registers the UPT and starts its capacity history: the capacity given, in force from its
+    local today. A Kanwil user registers UPTs of their Kanwil only; a UPT user only their own."""
+    if not scope.allows(upt_code=cmd.upt_code, kanwil_code=cmd.kanwil_code):
+        field, code = ("upt_code", cmd.upt_code) if scope.level == "upt" else ("kanwil_code", cmd.kanwil_code)
+        raise RuleViolation(
+            field,
+            "within-your-scope",
+            id=f"{code} di luar wilayah Anda ({scope.level} {scope.code}); Anda hanya dapat mendaftarkan UPT di wilayah Anda.",
+            en=f"{code} is outside your scope ({scope.level} {scope.code}); you can register UPTs of your scope only.",
+        )
     facility = reference().settle(Facility(**asdict(cmd)))
     async with UnitOfWork(db, actor=actor) as uow:
         repo = FacilityRepository(uow.session)
-        if await repo.get(cmd.upt_code) is not None:
+        if await repo.get(cmd.upt_code, scope=EVERYWHERE) is not None:
             raise Conflict(id=f"UPT {cmd.upt_code} sudah terdaftar.", en=f"UPT {cmd.upt_code} is already registered.")
         await repo.add(facility)
         first = CapacityEntry(local_today(clock, facility), facility.capacity, REGISTRATION_REASON)
@@ -56,11 +67,11 @@ def local_today(clock: Clock, facility: Facility) -> date:
     return local_date(clock(), facility.time_zone.value)
 
 
-async def admit_inmate(db: Database, cmd: AdmitInmate, *, actor: str, clock: Clock) -> Inmate:
+async def admit_inmate(db: Database, cmd: AdmitInmate, *, scope: Scope, actor: str, clock: Clock) -> Inmate:
     async with UnitOfWork(db, actor=actor) as uow:
-        facility = await FacilityRepository(uow.session).get(cmd.upt_code)
-        if facility is None:
-            raise facility_not_registered(cmd.upt_code)
+        facility = await FacilityRepository(uow.session).get(cmd.upt_code, scope=scope)
+        if facility is None:  # unknown, or outside the caller's scope: the same refusal
+            raise facility_not_registered(cmd.upt_code, scoped=scope.level != "national")
         inmates = InmateRepository(uow.session)
         if await inmates.register_number_taken(cmd.upt_code, cmd.register_number):
             raise Conflict(
@@ -85,13 +96,13 @@ async def admit_inmate(db: Database, cmd: AdmitInmate, *, actor: str, clock: Clo
     return inmate
 
 
-async def release_inmate(db: Database, cmd: ReleaseInmate, *, actor: str, clock: Clock) -> Inmate:
+async def release_inmate(db: Database, cmd: ReleaseInmate, *, scope: Scope, actor: str, clock: Clock) -> Inmate:
     async with UnitOfWork(db, actor=actor) as uow:
         inmates = InmateRepository(uow.session)
-        inmate = await inmates.get(cmd.inmate_id)
+        inmate = await inmates.get(cmd.inmate_id, scope=scope)
         if inmate is None:
             raise inmate_not_found(cmd.inmate_id)
-        facility = await FacilityRepository(uow.session).get(inmate.upt_code)
+        facility = await FacilityRepository(uow.session).get(inmate.upt_code, scope=EVERYWHERE)
         if facility is None:  # the register only admits into registered facilities
             raise RuntimeError(f"inmate {inmate.inmate_id} is in unknown UPT {inmate.upt_code}")
         before = inmate_row(inmate)
@@ -106,13 +117,13 @@ def _publish(uow: UnitOfWork, inmate: Inmate) -> None:
     uow.emit_recorded(inmate.events, subject=inmate.inmate_id, uptcode=inmate.upt_code, kanwilcode=inmate.kanwil_code)
 
 
-async def record_verdict(db: Database, cmd: RecordVerdict, *, actor: str, clock: Clock) -> Inmate:
+async def record_verdict(db: Database, cmd: RecordVerdict, *, scope: Scope, actor: str, clock: Clock) -> Inmate:
     async with UnitOfWork(db, actor=actor) as uow:
         inmates = InmateRepository(uow.session)
-        inmate = await inmates.get(cmd.inmate_id)
+        inmate = await inmates.get(cmd.inmate_id, scope=scope)
         if inmate is None:
             raise inmate_not_found(cmd.inmate_id)
-        facility = await FacilityRepository(uow.session).get(inmate.upt_code)
+        facility = await FacilityRepository(uow.session).get(inmate.upt_code, scope=EVERYWHERE)
         assert facility is not None  # the register only admits into registered facilities
         before = inmate_row(inmate)
         inmate.record_verdict(cmd.verdict, today=local_today(clock, facility))
@@ -122,15 +133,19 @@ async def record_verdict(db: Database, cmd: RecordVerdict, *, actor: str, clock:
     return inmate
 
 
-async def transfer_inmate(db: Database, cmd: TransferInmate, *, actor: str, clock: Clock) -> tuple[Inmate, Transfer]:
+async def transfer_inmate(
+    db: Database, cmd: TransferInmate, *, scope: Scope, actor: str, clock: Clock
+) -> tuple[Inmate, Transfer]:
     """Move an inmate to another UPT: the register row, the history and the event commit together.
-    The event carries the destination as `uptcode`."""
+    The event carries the destination as `uptcode`. The caller must see the inmate where they are
+    held now; the destination may be any registered UPT (a Kanwil may send someone to another
+    Kanwil), after which the origin's users no longer see them."""
     async with UnitOfWork(db, actor=actor) as uow:
         inmates = InmateRepository(uow.session)
-        inmate = await inmates.get(cmd.inmate_id, for_update=True)
+        inmate = await inmates.get(cmd.inmate_id, scope=scope, for_update=True)
         if inmate is None:
             raise inmate_not_found(cmd.inmate_id)
-        destination = await FacilityRepository(uow.session).get(cmd.to_upt_code)
+        destination = await FacilityRepository(uow.session).get(cmd.to_upt_code, scope=EVERYWHERE)
         if destination is None:
             raise RuleViolation(
                 "to_upt_code",
@@ -168,10 +183,12 @@ async def transfer_inmate(db: Database, cmd: TransferInmate, *, actor: str, cloc
     return inmate, transfer
 
 
-async def record_special_condition(db: Database, cmd: RecordSpecialCondition, *, actor: str, clock: Clock) -> SpecialCondition:
+async def record_special_condition(
+    db: Database, cmd: RecordSpecialCondition, *, scope: Scope, actor: str, clock: Clock
+) -> SpecialCondition:
     async with UnitOfWork(db, actor=actor) as uow:
         inmates = InmateRepository(uow.session)
-        inmate = await inmates.get(cmd.inmate_id, for_update=True)
+        inmate = await inmates.get(cmd.inmate_id, scope=scope, for_update=True)
         if inmate is None:
             raise inmate_not_found(cmd.inmate_id)
         if cmd.condition in await inmates.special_conditions(cmd.inmate_id):
@@ -179,7 +196,7 @@ async def record_special_condition(db: Database, cmd: RecordSpecialCondition, *,
                 id=f"Syarat {cmd.condition} sudah dicatat untuk WBP {cmd.inmate_id}.",
                 en=f"Condition {cmd.condition} is already recorded for inmate {cmd.inmate_id}.",
             )
-        facility = await FacilityRepository(uow.session).get(inmate.upt_code)
+        facility = await FacilityRepository(uow.session).get(inmate.upt_code, scope=EVERYWHERE)
         assert facility is not None  # the register only admits into registered facilities
         crime = inmate.verdict.crime if inmate.verdict else ""
         condition = inmate.meet_condition(

@@ -6,16 +6,24 @@ from datetime import date, timedelta
 from pas_remission.adapters.repository import InmateRepository
 from pas_remission.domain.engine import LONG_TERM_ILLNESS, AtLarge, Case, Engine, Grant, Occasion, RemissionResult
 from pas_remission.domain.inmate import FINE_PAID, CaseInputs, Inmate, inmate_not_found
+from pas_shared.api import Scope
 from pas_shared.db import Database
 from pas_shared.errors import RuleViolation
 
 
 async def remission_check(
-    db: Database, *, inmate_id: str, occasion: Occasion, on: date, holiday: str | None, assume_conditions_met: bool
+    db: Database,
+    *,
+    inmate_id: str,
+    occasion: Occasion,
+    on: date,
+    holiday: str | None,
+    assume_conditions_met: bool,
+    scope: Scope,
 ) -> RemissionResult:
     async with db.sessions() as session:
         repo = InmateRepository(session)
-        inmate = await repo.get(inmate_id)
+        inmate = await repo.get(inmate_id, scope=scope)
         if inmate is None:
             raise inmate_not_found(inmate_id)
         if inmate.verdict is None:

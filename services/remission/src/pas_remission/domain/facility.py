@@ -58,7 +58,16 @@ class Facility:
             )
 
 
-def facility_not_registered(upt_code: str) -> RuleViolation:
+def facility_not_registered(upt_code: str, *, field: str = "upt_code", scoped: bool = False) -> RuleViolation:
+    """One refusal for a UPT never registered and, for a caller with a Kanwil or UPT scope, for
+    one outside that scope (which they must not learn exists)."""
+    if scoped:
+        return RuleViolation(
+            field,
+            "facility-registered",
+            id=f"UPT {upt_code} belum terdaftar atau di luar wilayah Anda.",
+            en=f"UPT {upt_code} is not registered or is outside your scope.",
+        )
     return RuleViolation(
-        "upt_code", "facility-registered", id=f"UPT {upt_code} belum terdaftar.", en=f"UPT {upt_code} is not registered."
+        field, "facility-registered", id=f"UPT {upt_code} belum terdaftar.", en=f"UPT {upt_code} is not registered."
     )
