@@ -19,7 +19,7 @@ PASSWORD_MIN_LENGTH = 10
 # The resources each service's routes check (the first path segment under /api/v1/, admin/
 # skipped; pas_shared.auth). A test compares this catalogue with the five apps' routes.
 RESOURCES: dict[str, tuple[str, ...]] = {
-    "GATEWAY": ("KPI", "SIGNING_KEYS", "USERS"),
+    "GATEWAY": ("ASYNCAPI", "KPI", "PARTNERS", "SIGNING_KEYS", "USERS"),
     "SECURITY": (
         "CORRECTIVE_ACTIONS",
         "DISCIPLINE",
@@ -78,7 +78,7 @@ RESOURCES: dict[str, tuple[str, ...]] = {
         "VENDORS",
     ),
 }
-ADMIN_RESOURCES = {("GATEWAY", "USERS"), ("GATEWAY", "SIGNING_KEYS")}
+ADMIN_RESOURCES = {("GATEWAY", "USERS"), ("GATEWAY", "SIGNING_KEYS"), ("GATEWAY", "PARTNERS")}
 
 
 def all_roles() -> list[str]:
