@@ -331,6 +331,7 @@ def acl(resource_type: str, resource: str, operations: list[str], pattern: str =
 
 def user_resources() -> list[dict[str, Any]]:
     from pas_shared.events.catalog import CATALOG
+    from pas_shared.events.public import PARTNER_TOPIC_PREFIX
     from pas_shared.kafka import dlq_topic
 
     resources = []
@@ -341,6 +342,8 @@ def user_resources() -> list[dict[str, Any]]:
         acls += [acl("topic", t, ["Describe", "Read"]) for t in consumed]
         acls += [acl("topic", dlq_topic(t), ["Describe", "Write"]) for t in consumed]
         acls += [acl("group", f"pas.{sub}", ["Read"]) for sub, _ in sorted(subs)]
+        if service == "gateway":  # its relay publishes every partner's feed (issue 8); topics are declared as KafkaTopic
+            acls.append(acl("topic", PARTNER_TOPIC_PREFIX, ["Describe", "Write", "DescribeConfigs", "AlterConfigs"], "prefix"))
         resources.append(
             {
                 "apiVersion": "kafka.strimzi.io/v1",

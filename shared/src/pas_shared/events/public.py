@@ -187,8 +187,11 @@ def public_event_type(entity: str, verb: str, version: int, payload: type[P]) ->
     return PUBLIC_CATALOG.register(PublicEventType(entity, verb, version, payload))
 
 
+PARTNER_TOPIC_PREFIX = "pas.partner."  # every partner's topic starts so (the gateway's ACL is this prefix)
+
+
 def partner_topic(partner_id: str, version: int = 1) -> str:
-    return f"pas.partner.{partner_id}.v{version}"
+    return f"{PARTNER_TOPIC_PREFIX}{partner_id}.v{version}"
 
 
 ESCAPE_REPORTED = public_event_type("escape", "reported", 1, EscapeAlert)
