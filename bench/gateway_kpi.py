@@ -64,6 +64,7 @@ SELF = Path(__file__).resolve()
 ROOT = SELF.parents[1]
 log = logging.getLogger("bench.gateway_kpi")
 
+KPI_CONSUMERS = "gateway.kpi-%"  # the inbox rows of the KPI projections (app/kpi_projection.py)
 TARGET_REBUILD_RATIO = 0.25
 TARGET_RATE_RATIO = 0.70
 TARGET_P99_RATIO = 1.5
@@ -401,7 +402,8 @@ async def run(opts: argparse.Namespace) -> dict[str, Any]:
         applied = 0
         while now() < deadline:
             with contextlib.suppress(Exception):
-                applied = int(await fetchval(dsn, "SELECT count(*) FROM inbox"))
+                # the KPI consumers' rows only: the gateway has other consumers of the same topics
+                applied = int(await fetchval(dsn, f"SELECT count(*) FROM inbox WHERE consumer LIKE '{KPI_CONSUMERS}'"))
             if applied and first_at is None:
                 first_at, first_count = now(), applied
             if applied >= total:

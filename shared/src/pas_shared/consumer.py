@@ -5,8 +5,9 @@ For each batch of one partition:
    its schema, goes straight to `<topic>.dlq` (retrying cannot fix it);
 2. events of types or versions this consumer does not handle are skipped and counted;
 3. in ONE database transaction: insert (consumer, source, id) into the inbox for all of them
-   (a duplicate key means "already applied"), run the handler of each new event, commit;
-4. only then commit the Kafka offsets.
+   (a duplicate key means "already applied"), run the handler of each new event (inside the
+   subscription's optional batch scope, e.g. a projection's summed writes), commit;
+4. only then commit the Kafka offsets (and call the subscription's optional after-commit hook).
 A crash anywhere before 4 redelivers the batch and the inbox skips what was applied.
 
 A handler that fails is retried (bounded, with backoff) one event at a time, then its message
@@ -15,8 +16,10 @@ unreachable is not the event's fault: that is retried until it returns, and noth
 """
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -25,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from pas_shared.db import Database, UnitOfWork, utcnow
+from pas_shared.db import Database, UnitOfWork, driver_connection, utcnow
 from pas_shared.events.catalog import CATALOG, EventType
 from pas_shared.events.envelope import Envelope, MalformedEvent, decode_kafka
 from pas_shared.kafka import dlq_topic
@@ -48,6 +51,9 @@ class Received(Generic[P]):
 # Handlers take a run of consecutive events of one type, so a projection can apply a whole
 # batch in a few statements; the run may hold a single event.
 Handler = Callable[[UnitOfWork, list[Received[Any]]], Awaitable[None]]
+# Optional, around all the handlers of one batch, inside its transaction (e.g. a projection that
+# reads what the whole batch needs in one query before, and writes its summed changes after).
+BatchScope = Callable[[UnitOfWork, list[Received[Any]]], AbstractAsyncContextManager[Any]]
 
 
 @dataclass
@@ -56,6 +62,8 @@ class Subscription:
 
     name: str  # e.g. "security.roster"; the group id is "<namespace>pas.<name>"
     handlers: dict[tuple[str, int], Handler] = field(default_factory=dict)
+    around_batch: BatchScope | None = None
+    after_commit: Callable[[], None] | None = None  # called once a batch that applied events has committed
 
     def on(self, event_type: EventType[Any]) -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
@@ -111,6 +119,13 @@ class ConsumerRunner:
         dialect_insert = postgresql.insert if db.is_postgres else sqlite.insert
         inbox = db.tables.inbox
         self._inbox_insert = dialect_insert(inbox).on_conflict_do_nothing().returning(inbox.c.source, inbox.c.event_id)
+        # On PostgreSQL the batch's inbox rows go to asyncpg as one array per column, in one
+        # statement (through the session a batch of 2,000 cost 15 % of a projection's CPU).
+        self._pg_inbox_insert = (
+            f"INSERT INTO {inbox.name} (consumer, source, event_id, event_type, processed_at) "
+            "SELECT $1::text, s, i, t, $5::timestamptz FROM unnest($2::text[], $3::text[], $4::text[]) AS u(s, i, t) "
+            "ON CONFLICT DO NOTHING RETURNING source, event_id"
+        )
 
     def new_consumer(self) -> AIOKafkaConsumer:
         group_id = f"{self.namespace}pas.{self.sub.name}"
@@ -182,43 +197,82 @@ class ConsumerRunner:
                 await asyncio.sleep(delay)
                 delay = min(10.0, delay * 2)
 
-    async def _apply(self, items: list[_Item]) -> None:
+    async def _inbox(self, uow: UnitOfWork, items: list[_Item]) -> set[tuple[str, str]]:
+        """Insert the inbox rows; returns the (source, id) of those not there before."""
+        now = utcnow()
+        if self.db.is_postgres:
+            driver = await driver_connection(uow.session)
+            found = await driver.fetch(
+                self._pg_inbox_insert,
+                self.sub.name,
+                [i.envelope.source for i in items],
+                [i.envelope.id for i in items],
+                [i.envelope.type for i in items],
+                now,
+            )
+            return {(r[0], r[1]) for r in found}
         rows = [
             {
                 "consumer": self.sub.name,
                 "source": i.envelope.source,
                 "event_id": i.envelope.id,
                 "event_type": i.envelope.type,
-                "processed_at": utcnow(),
+                "processed_at": now,
             }
             for i in items
         ]
+        return {(r.source, r.event_id) for r in (await uow.session.execute(self._inbox_insert, rows)).all()}
+
+    async def _apply(self, items: list[_Item]) -> None:
         async with UnitOfWork(self.db, actor=f"consumer:{self.sub.name}") as uow:
-            fresh = {(r.source, r.event_id) for r in (await uow.session.execute(self._inbox_insert, rows)).all()}
+            fresh = await self._inbox(uow, items)
             new: list[_Item] = []
             for item in items:
                 key = (item.envelope.source, item.envelope.id)
                 if key in fresh:
                     fresh.discard(key)  # the same event twice in one batch is applied once
                     new.append(item)
-            for run in _runs(new):
-                first = run[0].envelope
-                # Events a handler emits carry the correlation id and trace of what caused them
-                # (UnitOfWork.emit(cause=...) sets them per event; this is the default).
-                token = correlation_id.set(first.correlationid or first.id)
-                trace_token = trace_parent.set(child_traceparent(first.traceparent))
-                try:
-                    await run[0].handler(uow, [Received(i.envelope, i.payload) for i in run])
-                except Exception as exc:
-                    if _is_transient(exc):
-                        raise
-                    raise _HandlerFailed(f"{type(exc).__name__}: {exc}") from exc
-                finally:
-                    correlation_id.reset(token)
-                    trace_parent.reset(trace_token)
+            if new:
+                await self._handle(uow, new)
             applied = len(new)
         self.metrics.events_consumed.labels(self.sub.name).inc(applied)
         self.metrics.events_duplicate.labels(self.sub.name).inc(len(items) - applied)
+        if applied and self.sub.after_commit is not None:
+            self.sub.after_commit()
+
+    async def _handle(self, uow: UnitOfWork, new: list[_Item]) -> None:
+        """The new events' handlers, run by run, inside the subscription's batch scope if it has one."""
+        try:
+            scope = (
+                self.sub.around_batch(uow, [Received(i.envelope, i.payload) for i in new])
+                if self.sub.around_batch is not None
+                else contextlib.nullcontext()
+            )
+            async with scope:
+                for run in _runs(new):
+                    await self._handle_run(uow, run)
+        except _HandlerFailed:
+            raise
+        except Exception as exc:  # the batch scope's own reads and writes
+            if _is_transient(exc):
+                raise
+            raise _HandlerFailed(f"{type(exc).__name__}: {exc}") from exc
+
+    async def _handle_run(self, uow: UnitOfWork, run: list[_Item]) -> None:
+        first = run[0].envelope
+        # Events a handler emits carry the correlation id and trace of what caused them
+        # (UnitOfWork.emit(cause=...) sets them per event; this is the default).
+        token = correlation_id.set(first.correlationid or first.id)
+        trace_token = trace_parent.set(child_traceparent(first.traceparent))
+        try:
+            await run[0].handler(uow, [Received(i.envelope, i.payload) for i in run])
+        except Exception as exc:
+            if _is_transient(exc):
+                raise
+            raise _HandlerFailed(f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            correlation_id.reset(token)
+            trace_parent.reset(trace_token)
 
     async def _apply_one_with_retries(self, item: _Item) -> None:
         error = ""

@@ -76,7 +76,8 @@ class Settings(ServiceSettings):
         ge=0,
         le=3600,
         description="A KPI answer is computed again when older than this, even if no KPI event was applied in this "
-        "process (what other gateway replicas applied reaches it within this time); 0: computed for every request.",
+        "process (what other gateway replicas applied reaches it within this time); 0: computed again for every "
+        "request (concurrent ones share one computation).",
     )
 
     # Feeds for other ministries (app/feeds.py).

@@ -1,6 +1,17 @@
 """The KPI read models' storage: what the projections add per UPT (a few upserts per batch of
-events) and what the KPI questions read (sums grouped per UPT, never event-level rows)."""
+events) and what the KPI questions read (sums grouped per UPT, never event-level rows).
 
+On PostgreSQL the projections' reads and upserts go straight to asyncpg on the session's
+connection (in its transaction): an upsert of a batch is ONE statement whose rows come as one
+JSON parameter (`INSERT ... SELECT ... FROM json_populate_recordset(NULL::<table>, $1) ON
+CONFLICT ...`), a read of the entities a batch needs one `= ANY($1)` query. Measured on a replay
+of 50,000 events: the same statements through SQLAlchemy's session cost more CPU than PostgreSQL
+spent running them; and on 20,000 events, rows as one array per column (`unnest`) cost 149 us of
+the gateway's CPU per event against 132 us as JSON (asyncpg checks every array element).
+Elsewhere (SQLite for `make run`) the same statements through SQLAlchemy."""
+
+import functools
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pas_gateway.adapters.tables import KPI_READ_MODELS, kpi_daily, kpi_source, kpi_state, kpi_upt
 from pas_gateway.domain.kpi_metrics import WINDOWS, Needs, family_of
 from pas_shared.api import Scope
+from pas_shared.db import driver_connection
 
 _INSERT: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
@@ -43,6 +55,12 @@ class Changes:
         self._upt(upt, kanwil)
         self.daily[(upt, metric, day)] += delta
 
+    def clear(self) -> None:
+        """Forget the sums (once written); the UPTs' Kanwil stay known."""
+        self.state.clear()
+        self.daily.clear()
+        self.seen.clear()
+
     def saw(self, source: str, times: Iterable[datetime]) -> None:
         times = list(times)
         if not times:
@@ -64,6 +82,56 @@ def _source_upsert(dialect: str) -> Any:
     )
 
 
+def _replacing(table: Table, dialect: str) -> Any:
+    key = table.primary_key.columns.values()[0].name
+    stmt = _INSERT[dialect](table)
+    return stmt.on_conflict_do_update(
+        index_elements=[key], set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name != key}
+    )
+
+
+# -- PostgreSQL: one statement per upsert, its rows as arrays ----------------------------------
+
+
+@functools.cache
+def _pg_upsert(table: Table, keys: tuple[str, ...], updates: tuple[tuple[str, str], ...]) -> str:
+    """`updates`: (column, SQL expression) pairs; `excluded` is the row offered, `t` the one stored."""
+    names = ", ".join(c.name for c in table.columns)
+    assignments = ", ".join(f"{c} = {expr}" for c, expr in updates)
+    return (
+        f"INSERT INTO {table.name} AS t ({names}) SELECT {names} FROM json_populate_recordset(NULL::{table.name}, $1::json) "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {assignments}"
+    )
+
+
+def _pg_replacing(table: Table) -> str:
+    key = table.primary_key.columns.values()[0].name
+    return _pg_upsert(table, (key,), tuple((c.name, f"excluded.{c.name}") for c in table.columns if c.name != key))
+
+
+def _json_value(value: Any) -> str:
+    if isinstance(value, date):  # a datetime too (aware: with its offset)
+        return value.isoformat()
+    raise TypeError(f"not a value of a KPI read model: {value!r}")
+
+
+async def _pg_execute(session: AsyncSession, sql: str, rows: list[dict[str, Any]]) -> None:
+    driver = await driver_connection(session)
+    await driver.execute(sql, json.dumps(rows, default=_json_value))
+
+
+_PG_STATE = _pg_upsert(kpi_state, ("upt_code", "metric"), (("value", "t.value + excluded.value"),))
+_PG_DAILY = _pg_upsert(kpi_daily, ("upt_code", "metric", "day"), (("value", "t.value + excluded.value"),))
+_PG_SOURCE = _pg_upsert(
+    kpi_source, ("source",), (("as_of", "GREATEST(t.as_of, excluded.as_of)"), ("events", "t.events + excluded.events"))
+)
+_PG_SET_DAILY = _pg_upsert(kpi_daily, ("upt_code", "metric", "day"), (("value", "excluded.value"),))
+
+
+def _is_postgres(session: AsyncSession) -> bool:
+    return bool(session.get_bind().dialect.name == "postgresql")
+
+
 _STATEMENTS = {
     d: (
         _upsert_adding(kpi_state, ["upt_code", "metric"], d),
@@ -75,7 +143,6 @@ _STATEMENTS = {
 
 
 async def apply(session: AsyncSession, changes: Changes) -> None:
-    state_upsert, daily_upsert, source_upsert = _STATEMENTS[session.get_bind().dialect.name]
     kanwil = changes.kanwil
     state = [
         {"upt_code": u, "metric": m, "kanwil_code": kanwil.get(u, ""), "value": v}
@@ -87,13 +154,19 @@ async def apply(session: AsyncSession, changes: Changes) -> None:
         for (u, m, d), v in sorted(changes.daily.items())
         if v != 0
     ]
+    sources = [{"source": s, "as_of": t, "events": n} for s, (t, n) in sorted(changes.seen.items())]
+    if _is_postgres(session):
+        for sql, rows in ((_PG_STATE, state), (_PG_DAILY, daily), (_PG_SOURCE, sources)):
+            if rows:
+                await _pg_execute(session, sql, rows)
+        return
+    state_upsert, daily_upsert, source_upsert = _STATEMENTS[session.get_bind().dialect.name]
     if state:
         await session.execute(state_upsert, state)
     if daily:
         await session.execute(daily_upsert, daily)
-    if changes.seen:
-        rows = [{"source": s, "as_of": t, "events": n} for s, (t, n) in sorted(changes.seen.items())]
-        await session.execute(source_upsert, rows)
+    if sources:
+        await session.execute(source_upsert, sources)
 
 
 # -- Entities the projections remember between events -----------------------------------------
@@ -104,6 +177,11 @@ async def load(session: AsyncSession, table: Table, ids: Iterable[str]) -> dict[
     wanted = sorted(set(ids))
     if not wanted:
         return {}
+    if _is_postgres(session):
+        driver = await driver_connection(session)
+        names = [c.name for c in table.columns]
+        found = await driver.fetch(f"SELECT {', '.join(names)} FROM {table.name} WHERE {key.name} = ANY($1::text[])", wanted)
+        return {r[key.name]: dict(zip(names, r, strict=True)) for r in found}
     rows = (await session.execute(select(table).where(key.in_(wanted)))).mappings()
     return {r[key.name]: dict(r) for r in rows}
 
@@ -114,10 +192,11 @@ async def save(session: AsyncSession, table: Table, rows: Iterable[dict[str, Any
     latest = {r[key]: r for r in rows}
     if not latest:
         return
-    stmt = _INSERT[session.get_bind().dialect.name](table)
-    columns = [c.name for c in table.columns if c.name != key]
-    upsert = stmt.on_conflict_do_update(index_elements=[key], set_={c: stmt.excluded[c] for c in columns})
-    await session.execute(upsert, [latest[k] for k in sorted(latest)])
+    ordered = [latest[k] for k in sorted(latest)]
+    if _is_postgres(session):
+        await _pg_execute(session, _pg_replacing(table), ordered)
+        return
+    await session.execute(_replacing(table, session.get_bind().dialect.name), ordered)
 
 
 async def clear_read_models(session: AsyncSession) -> None:
@@ -241,8 +320,12 @@ async def daily_of(session: AsyncSession, metric: str, upt_codes: Iterable[str])
 
 async def set_daily(session: AsyncSession, metric: str, rows: Iterable[tuple[str, str, date, float]]) -> None:
     """Set (not add) one metric's value on these (upt, kanwil, day)s."""
+    values = [{"upt_code": u, "metric": metric, "day": day, "kanwil_code": k, "value": v} for u, k, day, v in sorted(rows)]
+    if not values:
+        return
+    if _is_postgres(session):
+        await _pg_execute(session, _PG_SET_DAILY, values)
+        return
     stmt = _INSERT[session.get_bind().dialect.name](kpi_daily)
     upsert = stmt.on_conflict_do_update(index_elements=["upt_code", "metric", "day"], set_={"value": stmt.excluded.value})
-    values = [{"upt_code": u, "metric": metric, "day": day, "kanwil_code": k, "value": v} for u, k, day, v in sorted(rows)]
-    if values:
-        await session.execute(upsert, values)
+    await session.execute(upsert, values)

@@ -3,9 +3,9 @@ permits granted per type, branding, programme completions, sales, PNBP and premi
 
 from collections.abc import Sequence
 
-from pas_gateway.adapters.kpi_store import Changes, load, save
-from pas_gateway.adapters.tables import kpi_product
-from pas_gateway.app.kpi_projection import day_of, kpi_subscription, projects, zones
+from pas_gateway.adapters.kpi_store import Changes
+from pas_gateway.adapters.tables import kpi_product, kpi_upt
+from pas_gateway.app.kpi_projection import day_of, kpi_subscription, load, projects, save, zones
 from pas_shared.consumer import Received
 from pas_shared.db import UnitOfWork
 from pas_shared.events.rehabilitation import (
@@ -33,9 +33,11 @@ GRANTED = "granted"  # the permit status that makes a product legal for its perm
 LABEL_IN_USE = "in-use"  # a product is branded once its label is in use
 
 
-@projects(rehabilitation_kpi, PRODUCT_REGISTERED)
+@projects(
+    rehabilitation_kpi, PRODUCT_REGISTERED, reads={kpi_product: lambda e: e.data.product_id, kpi_upt: lambda e: e.data.upt_code}
+)
 async def product_registered(uow: UnitOfWork, c: Changes, events: Sequence[Received[ProductRegistered]]) -> None:
-    known = await load(uow.session, kpi_product, (e.data.product_id for e in events))
+    known = await load(uow, kpi_product, (e.data.product_id for e in events))
     zone_of = await zones(uow, (e.data.upt_code for e in events))
     for e in events:
         d = e.data
@@ -51,12 +53,12 @@ async def product_registered(uow: UnitOfWork, c: Changes, events: Sequence[Recei
         day = day_of(e.envelope.time, d.upt_code, zone_of)
         c.level(d.upt_code, d.kanwil_code, "products_active", 1, day)
         c.level(d.upt_code, d.kanwil_code, f"products.category:{d.category}", 1, day)
-    await save(uow.session, kpi_product, known.values())
+    save(uow, kpi_product, known.values())
 
 
-@projects(rehabilitation_kpi, PRODUCT_DISCONTINUED)
+@projects(rehabilitation_kpi, PRODUCT_DISCONTINUED, reads={kpi_product: lambda e: e.data.product_id})
 async def product_discontinued(uow: UnitOfWork, c: Changes, events: Sequence[Received[ProductDiscontinued]]) -> None:
-    known = await load(uow.session, kpi_product, (e.data.product_id for e in events))
+    known = await load(uow, kpi_product, (e.data.product_id for e in events))
     for e in events:
         row = known.get(e.data.product_id)
         if row is None or not row["active"]:
@@ -64,7 +66,7 @@ async def product_discontinued(uow: UnitOfWork, c: Changes, events: Sequence[Rec
         row["active"] = False
         c.level(row["upt_code"], row["kanwil_code"], "products_active", -1, e.data.discontinued_on)
         c.level(row["upt_code"], row["kanwil_code"], f"products.category:{row['category']}", -1, e.data.discontinued_on)
-    await save(uow.session, kpi_product, known.values())
+    save(uow, kpi_product, known.values())
 
 
 @projects(rehabilitation_kpi, PERMIT_STATUS_CHANGED)

@@ -5,9 +5,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from pas_gateway.adapters.kpi_store import Changes, load, save
-from pas_gateway.adapters.tables import kpi_escape, kpi_incident, kpi_officer
-from pas_gateway.app.kpi_projection import day_of, kpi_subscription, projects, zones
+from pas_gateway.adapters.kpi_store import Changes
+from pas_gateway.adapters.tables import kpi_escape, kpi_incident, kpi_officer, kpi_upt
+from pas_gateway.app.kpi_projection import day_of, kpi_subscription, load, projects, save, zones
 from pas_shared.consumer import Received
 from pas_shared.db import UnitOfWork
 from pas_shared.events.security import (
@@ -45,9 +45,9 @@ security_kpi = kpi_subscription("security")
 # -- Escapes ----------------------------------------------------------------------------------
 
 
-@projects(security_kpi, ESCAPE_REPORTED)
+@projects(security_kpi, ESCAPE_REPORTED, reads={kpi_escape: lambda e: e.data.escape_id})
 async def escape_reported(uow: UnitOfWork, c: Changes, events: Sequence[Received[EscapeReported]]) -> None:
-    known = await load(uow.session, kpi_escape, (e.data.escape_id for e in events))
+    known = await load(uow, kpi_escape, (e.data.escape_id for e in events))
     for e in events:
         d, kanwil = e.data, e.envelope.kanwilcode
         if d.escape_id in known:
@@ -61,7 +61,7 @@ async def escape_reported(uow: UnitOfWork, c: Changes, events: Sequence[Received
         }
         c.count(d.upt_code, kanwil, "escapees", 1, d.escaped_on)
         c.level(d.upt_code, kanwil, "at_large", 1, d.escaped_on)
-    await save(uow.session, kpi_escape, known.values())
+    save(uow, kpi_escape, known.values())
 
 
 def _ends_time_at_large(c: Changes, row: dict[str, Any] | None, on: date) -> bool:
@@ -72,11 +72,11 @@ def _ends_time_at_large(c: Changes, row: dict[str, Any] | None, on: date) -> boo
     return True
 
 
-@projects(security_kpi, ESCAPEE_RECAPTURED)
+@projects(security_kpi, ESCAPEE_RECAPTURED, reads={kpi_escape: lambda e: e.data.escape_id})
 async def escapee_recaptured(uow: UnitOfWork, c: Changes, events: Sequence[Received[EscapeeRecaptured]]) -> None:
     """Recaptures count towards the escape's own day (the cohort), so a period's recapture rate
     and median days describe the escapes of that period."""
-    known = await load(uow.session, kpi_escape, (e.data.escape_id for e in events))
+    known = await load(uow, kpi_escape, (e.data.escape_id for e in events))
     for e in events:
         row = known.get(e.data.escape_id)
         if _ends_time_at_large(c, row, e.data.recaptured_on):
@@ -84,15 +84,15 @@ async def escapee_recaptured(uow: UnitOfWork, c: Changes, events: Sequence[Recei
             upt, kanwil, escaped_on = row["upt_code"], row["kanwil_code"], row["escaped_on"]
             c.count(upt, kanwil, "escapees_recaptured", 1, escaped_on)
             c.count(upt, kanwil, f"recapture_days:{(e.data.recaptured_on - escaped_on).days}", 1, escaped_on)
-    await save(uow.session, kpi_escape, known.values())
+    save(uow, kpi_escape, known.values())
 
 
-@projects(security_kpi, ESCAPEE_DIED)
+@projects(security_kpi, ESCAPEE_DIED, reads={kpi_escape: lambda e: e.data.escape_id})
 async def escapee_died(uow: UnitOfWork, c: Changes, events: Sequence[Received[EscapeeDied]]) -> None:
-    known = await load(uow.session, kpi_escape, (e.data.escape_id for e in events))
+    known = await load(uow, kpi_escape, (e.data.escape_id for e in events))
     for e in events:
         _ends_time_at_large(c, known.get(e.data.escape_id), e.data.died_on)
-    await save(uow.session, kpi_escape, known.values())
+    save(uow, kpi_escape, known.values())
 
 
 # -- Incidents --------------------------------------------------------------------------------
@@ -105,9 +105,9 @@ def _count_incident(c: Changes, row: dict[str, Any], delta: int) -> None:
     c.count(upt, kanwil, f"incidents.severity:{row['severity']}", delta, day)
 
 
-@projects(security_kpi, INCIDENT_REPORTED)
+@projects(security_kpi, INCIDENT_REPORTED, reads={kpi_incident: lambda e: e.data.incident_id})
 async def incident_reported(uow: UnitOfWork, c: Changes, events: Sequence[Received[IncidentReported]]) -> None:
-    known = await load(uow.session, kpi_incident, (e.data.incident_id for e in events))
+    known = await load(uow, kpi_incident, (e.data.incident_id for e in events))
     for e in events:
         d = e.data
         if d.incident_id in known:
@@ -124,12 +124,12 @@ async def incident_reported(uow: UnitOfWork, c: Changes, events: Sequence[Receiv
         }
         _count_incident(c, row, +1)
         c.level(d.upt_code, d.kanwil_code, "incidents_open", 1, d.occurred_on)
-    await save(uow.session, kpi_incident, known.values())
+    save(uow, kpi_incident, known.values())
 
 
-@projects(security_kpi, INCIDENT_CLOSED)
+@projects(security_kpi, INCIDENT_CLOSED, reads={kpi_incident: lambda e: e.data.incident_id, kpi_upt: lambda e: e.data.upt_code})
 async def incident_closed(uow: UnitOfWork, c: Changes, events: Sequence[Received[IncidentClosed]]) -> None:
-    known = await load(uow.session, kpi_incident, (e.data.incident_id for e in events))
+    known = await load(uow, kpi_incident, (e.data.incident_id for e in events))
     zone_of = await zones(uow, (e.data.upt_code for e in events))
     for e in events:
         row = known.get(e.data.incident_id)
@@ -140,13 +140,13 @@ async def incident_closed(uow: UnitOfWork, c: Changes, events: Sequence[Received
         c.level(upt, kanwil, "incidents_open", -1, day)
         c.count(upt, kanwil, "incidents_closed", 1, day)
         c.count(upt, kanwil, "close_hours", (e.data.closed_at - row["occurred_at"]).total_seconds() / 3600, day)
-    await save(uow.session, kpi_incident, known.values())
+    save(uow, kpi_incident, known.values())
 
 
-@projects(security_kpi, INCIDENT_EXCLUDED)
+@projects(security_kpi, INCIDENT_EXCLUDED, reads={kpi_incident: lambda e: e.data.incident_id, kpi_upt: lambda e: e.data.upt_code})
 async def incident_excluded(uow: UnitOfWork, c: Changes, events: Sequence[Received[IncidentExcluded]]) -> None:
     """A duplicate or not-reportable incident leaves the statistics of the day it occurred."""
-    known = await load(uow.session, kpi_incident, (e.data.incident_id for e in events))
+    known = await load(uow, kpi_incident, (e.data.incident_id for e in events))
     zone_of = await zones(uow, (e.data.upt_code for e in events))
     for e in events:
         row = known.get(e.data.incident_id)
@@ -158,10 +158,10 @@ async def incident_excluded(uow: UnitOfWork, c: Changes, events: Sequence[Receiv
                 row["upt_code"], row["kanwil_code"], "incidents_open", -1, day_of(e.data.excluded_at, row["upt_code"], zone_of)
             )
         row["status"] = "excluded"
-    await save(uow.session, kpi_incident, known.values())
+    save(uow, kpi_incident, known.values())
 
 
-@projects(security_kpi, INCIDENT_ESCALATED)
+@projects(security_kpi, INCIDENT_ESCALATED, reads={kpi_upt: lambda e: e.data.upt_code})
 async def incident_escalated(uow: UnitOfWork, c: Changes, events: Sequence[Received[IncidentEscalated]]) -> None:
     zone_of = await zones(uow, (e.data.upt_code for e in events))
     for e in events:
@@ -213,9 +213,9 @@ def _officer_counts(c: Changes, row: dict[str, Any], delta: int, day: date) -> N
         c.count(upt, kanwil, "trained_until", delta, row["trained_until"])
 
 
-@projects(security_kpi, OFFICER_REGISTERED)
+@projects(security_kpi, OFFICER_REGISTERED, reads={kpi_officer: lambda e: e.data.officer_id})
 async def officer_registered(uow: UnitOfWork, c: Changes, events: Sequence[Received[OfficerRegistered]]) -> None:
-    known = await load(uow.session, kpi_officer, (e.data.officer_id for e in events))
+    known = await load(uow, kpi_officer, (e.data.officer_id for e in events))
     for e in events:
         d = e.data
         row = known.setdefault(d.officer_id, {"officer_id": d.officer_id, "active": False, "trained_until": None})
@@ -223,12 +223,12 @@ async def officer_registered(uow: UnitOfWork, c: Changes, events: Sequence[Recei
             continue
         row.update(upt_code=d.upt_code, kanwil_code=d.kanwil_code, guard=d.guard, active=True)
         _officer_counts(c, row, +1, d.assigned_on)
-    await save(uow.session, kpi_officer, known.values())
+    save(uow, kpi_officer, known.values())
 
 
-@projects(security_kpi, OFFICER_REASSIGNED)
+@projects(security_kpi, OFFICER_REASSIGNED, reads={kpi_officer: lambda e: e.data.officer_id})
 async def officer_reassigned(uow: UnitOfWork, c: Changes, events: Sequence[Received[OfficerReassigned]]) -> None:
-    known = await load(uow.session, kpi_officer, (e.data.officer_id for e in events))
+    known = await load(uow, kpi_officer, (e.data.officer_id for e in events))
     for e in events:
         d, row = e.data, known.get(e.data.officer_id)
         if row is None or not row["active"]:
@@ -236,24 +236,24 @@ async def officer_reassigned(uow: UnitOfWork, c: Changes, events: Sequence[Recei
         _officer_counts(c, row, -1, d.assigned_on)
         row.update(upt_code=d.upt_code, kanwil_code=d.kanwil_code, guard=d.guard)
         _officer_counts(c, row, +1, d.assigned_on)
-    await save(uow.session, kpi_officer, known.values())
+    save(uow, kpi_officer, known.values())
 
 
-@projects(security_kpi, OFFICER_SEPARATED)
+@projects(security_kpi, OFFICER_SEPARATED, reads={kpi_officer: lambda e: e.data.officer_id})
 async def officer_separated(uow: UnitOfWork, c: Changes, events: Sequence[Received[OfficerSeparated]]) -> None:
-    known = await load(uow.session, kpi_officer, (e.data.officer_id for e in events))
+    known = await load(uow, kpi_officer, (e.data.officer_id for e in events))
     for e in events:
         row = known.get(e.data.officer_id)
         if row is None or not row["active"]:
             continue
         _officer_counts(c, row, -1, e.data.separated_on)
         row["active"] = False
-    await save(uow.session, kpi_officer, known.values())
+    save(uow, kpi_officer, known.values())
 
 
-@projects(security_kpi, TRAINING_COMPLETED)
+@projects(security_kpi, TRAINING_COMPLETED, reads={kpi_officer: lambda e: e.data.officer_id})
 async def training_completed(uow: UnitOfWork, c: Changes, events: Sequence[Received[TrainingCompleted]]) -> None:
-    known = await load(uow.session, kpi_officer, (e.data.officer_id for e in events))
+    known = await load(uow, kpi_officer, (e.data.officer_id for e in events))
     for e in events:
         d = e.data
         if not d.passed or d.valid_until is None:
@@ -276,4 +276,4 @@ async def training_completed(uow: UnitOfWork, c: Changes, events: Sequence[Recei
         row["trained_until"] = d.valid_until
         if row["active"]:
             c.count(row["upt_code"], row["kanwil_code"], "trained_until", 1, d.valid_until)
-    await save(uow.session, kpi_officer, known.values())
+    save(uow, kpi_officer, known.values())

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from pas_gateway.adapters.kpi_store import Changes, daily_of, load, save, set_daily, state_of
+from pas_gateway.adapters.kpi_store import Changes, daily_of, set_daily, state_of
 from pas_gateway.adapters.tables import kpi_inmate, kpi_upt
-from pas_gateway.app.kpi_projection import kpi_subscription, projects
+from pas_gateway.app.kpi_projection import kpi_subscription, load, projects, save, stored
 from pas_gateway.domain.kpi_rules import days_per_month, ration_cost
 from pas_shared.clock import local_date
 from pas_shared.consumer import Received
@@ -44,7 +44,7 @@ _LEVEL_OF = {"tahanan": "detainees", "narapidana": "convicts"}
 
 async def _set_capacity(uow: UnitOfWork, c: Changes, news: list[tuple[str, str, int, date]]) -> None:
     """Capacity events give the capacity itself: the level moves by the difference."""
-    current = await state_of(uow.session, "capacity", (upt for upt, _, _, _ in news))
+    current = await state_of(await stored(uow), "capacity", (upt for upt, _, _, _ in news))
     for upt, kanwil, capacity, day in news:
         c.level(upt, kanwil, "capacity", capacity - current.get(upt, 0.0), day)
         current[upt] = capacity
@@ -52,8 +52,8 @@ async def _set_capacity(uow: UnitOfWork, c: Changes, news: list[tuple[str, str, 
 
 @projects(remission_kpi, FACILITY_REGISTERED)
 async def facility_registered(uow: UnitOfWork, c: Changes, events: Sequence[Received[FacilityRegistered]]) -> None:
-    await save(
-        uow.session,
+    save(
+        uow,
         kpi_upt,
         (
             {
@@ -72,7 +72,7 @@ async def facility_registered(uow: UnitOfWork, c: Changes, events: Sequence[Rece
     # Remission grants seen before their UPT's registration (another topic) were costed at the
     # default ration cost: with the province known now, the UPT's savings are worked out again.
     province = {e.data.upt_code: (e.data.province, e.data.kanwil_code) for e in events}
-    days = await daily_of(uow.session, "remission_days", province)
+    days = await daily_of(await stored(uow), "remission_days", province)
     saving = [(u, province[u][1], day, n * ration_cost(province[u][0], day)) for u, day, n in days]
     await set_daily(uow.session, "remission_saving_rupiah", saving)
 
@@ -91,9 +91,9 @@ def _due(c: Changes, row: dict[str, Any], delta: int) -> None:
         c.count(row["upt_code"], row["kanwil_code"], "release_due", delta, row["release_due"])
 
 
-@projects(remission_kpi, INMATE_ADMITTED)
+@projects(remission_kpi, INMATE_ADMITTED, reads={kpi_inmate: lambda e: e.data.inmate_id})
 async def inmate_admitted(uow: UnitOfWork, c: Changes, events: Sequence[Received[InmateAdmitted]]) -> None:
-    known = await load(uow.session, kpi_inmate, (e.data.inmate_id for e in events))
+    known = await load(uow, kpi_inmate, (e.data.inmate_id for e in events))
     rows = []
     for e in events:
         d = e.data
@@ -111,12 +111,12 @@ async def inmate_admitted(uow: UnitOfWork, c: Changes, events: Sequence[Received
         rows.append(row)
         c.level(d.upt_code, d.kanwil_code, _LEVEL_OF[row["custody_status"]], 1, d.admitted_on)
         _due(c, row, +1)
-    await save(uow.session, kpi_inmate, rows)
+    save(uow, kpi_inmate, rows)
 
 
-@projects(remission_kpi, INMATE_SENTENCED)
+@projects(remission_kpi, INMATE_SENTENCED, reads={kpi_inmate: lambda e: e.data.inmate_id})
 async def inmate_sentenced(uow: UnitOfWork, c: Changes, events: Sequence[Received[InmateSentenced]]) -> None:
-    known = await load(uow.session, kpi_inmate, (e.data.inmate_id for e in events))
+    known = await load(uow, kpi_inmate, (e.data.inmate_id for e in events))
     for e in events:
         row = known.get(e.data.inmate_id)
         if row is None or row["custody_status"] == ANNOUNCED:  # admitted first on the same topic: not expected
@@ -130,12 +130,12 @@ async def inmate_sentenced(uow: UnitOfWork, c: Changes, events: Sequence[Receive
         dates = [x for x in (row["release_due"], e.data.expiration) if x is not None]
         row["release_due"] = min(dates) if dates else None
         _due(c, row, +1)
-    await save(uow.session, kpi_inmate, known.values())
+    save(uow, kpi_inmate, known.values())
 
 
-@projects(remission_kpi, INMATE_RELEASED)
+@projects(remission_kpi, INMATE_RELEASED, reads={kpi_inmate: lambda e: e.data.inmate_id})
 async def inmate_released(uow: UnitOfWork, c: Changes, events: Sequence[Received[InmateReleased]]) -> None:
-    known = await load(uow.session, kpi_inmate, (e.data.inmate_id for e in events))
+    known = await load(uow, kpi_inmate, (e.data.inmate_id for e in events))
     for e in events:
         row = known.get(e.data.inmate_id)
         if row is None or row["released"] or row["custody_status"] == ANNOUNCED:
@@ -144,13 +144,13 @@ async def inmate_released(uow: UnitOfWork, c: Changes, events: Sequence[Received
         row["released"] = True
         c.level(row["upt_code"], row["kanwil_code"], _LEVEL_OF[row["custody_status"]], -1, e.data.released_on)
         c.count(row["upt_code"], row["kanwil_code"], f"releases.reason:{e.data.reason}", 1, e.data.released_on)
-    await save(uow.session, kpi_inmate, known.values())
+    save(uow, kpi_inmate, known.values())
 
 
-@projects(remission_kpi, INMATE_TRANSFERRED)
+@projects(remission_kpi, INMATE_TRANSFERRED, reads={kpi_inmate: lambda e: e.data.inmate_id})
 async def inmate_transferred(uow: UnitOfWork, c: Changes, events: Sequence[Received[InmateTransferred]]) -> None:
     """One head leaves the origin and arrives at the destination (perhaps in another Kanwil)."""
-    known = await load(uow.session, kpi_inmate, (e.data.inmate_id for e in events))
+    known = await load(uow, kpi_inmate, (e.data.inmate_id for e in events))
     for e in events:
         d, row = e.data, known.get(e.data.inmate_id)
         if row is None or row["released"] or row["upt_code"] != d.from_upt_code or row["custody_status"] == ANNOUNCED:
@@ -161,17 +161,17 @@ async def inmate_transferred(uow: UnitOfWork, c: Changes, events: Sequence[Recei
         c.level(d.to_upt_code, d.to_kanwil_code, level, 1, d.transferred_on)
         row["upt_code"], row["kanwil_code"] = d.to_upt_code, d.to_kanwil_code
         _due(c, row, +1)
-    await save(uow.session, kpi_inmate, known.values())
+    save(uow, kpi_inmate, known.values())
 
 
-@projects(remission_kpi, REMISSION_GRANTED)
+@projects(remission_kpi, REMISSION_GRANTED, reads={kpi_inmate: lambda e: e.data.inmate_id, kpi_upt: lambda e: e.data.upt_code})
 async def remission_granted(uow: UnitOfWork, c: Changes, events: Sequence[Received[RemissionGranted]]) -> None:
     """Recipients by occasion and type; the days granted are the grant's months (at the rule
     data's month length, as the press releases count) and days, from the event alone so a replay
     in any order across topics gives the same figure; the saving is those days at the ration cost
     of the UPT's province (worked out again when the registration arrives later)."""
-    known = await load(uow.session, kpi_inmate, (e.data.inmate_id for e in events))
-    provinces = {u: r["province"] for u, r in (await load(uow.session, kpi_upt, (e.data.upt_code for e in events))).items()}
+    known = await load(uow, kpi_inmate, (e.data.inmate_id for e in events))
+    provinces = {u: r["province"] for u, r in (await load(uow, kpi_upt, (e.data.upt_code for e in events))).items()}
     for e in events:
         d, upt, kanwil = e.data, e.data.upt_code, e.envelope.kanwilcode
         days = d.months * days_per_month(d.granted_on) + d.days
@@ -195,7 +195,7 @@ async def remission_granted(uow: UnitOfWork, c: Changes, events: Sequence[Receiv
         _due(c, row, -1)
         row["release_due"] = d.release_on if row["release_due"] is None else min(row["release_due"], d.release_on)
         _due(c, row, +1)
-    await save(uow.session, kpi_inmate, known.values())
+    save(uow, kpi_inmate, known.values())
 
 
 @projects(remission_kpi, INTEGRATION_RIGHT_DECIDED)
