@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both set up what is missing.
-.PHONY: setup run stop test unit bench lint lint-check clean
+.PHONY: setup run stop test soak unit bench lint lint-check clean
 
 setup:
 	scripts/setup.sh
@@ -13,6 +13,11 @@ stop:
 test:
 	scripts/test.sh
 
+# The long variants of tests/resilience: Schemathesis with many more examples per operation
+# (PAS_FUZZ_MAX_EXAMPLES, each app's run bounded by PAS_FUZZ_TIMEOUT seconds).
+soak:
+	PAS_FUZZ_MAX_EXAMPLES=$${PAS_FUZZ_MAX_EXAMPLES:-100} PAS_FUZZ_TIMEOUT=$${PAS_FUZZ_TIMEOUT:-3600} scripts/test.sh tests/resilience
+
 unit: setup
 	.venv/bin/python -m pytest shared/tests services
 
@@ -24,7 +29,7 @@ lint: setup lint-check
 lint-check:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/mypy shared/src services/*/src
+	.venv/bin/mypy shared/src services/*/src ops/src
 	.venv/bin/lint-imports
 
 clean: stop
