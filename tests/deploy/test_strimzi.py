@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 from pas_shared.events.catalog import CATALOG
+from pas_shared.events.public import PARTNER_TOPIC_PREFIX
 from pas_shared.kafka import dlq_topic
 from tests.deploy import strimzi_crds
 from tests.deploy.repo import DEPLOY, SERVICES, load_yaml_documents, service_spec
@@ -58,8 +59,12 @@ def acls(service: str, resource_type: str, operation: str) -> set[str]:
 def test_each_service_writes_only_its_own_topics_and_reads_what_it_consumes(service: str) -> None:
     user = users()[f"pas-{service}"]
     assert user["spec"]["authentication"] == {"type": "tls"}
-    assert all(a["resource"]["patternType"] == "literal" for a in user["spec"]["authorization"]["acls"]), "no wildcards"
-    writes = acls(service, "topic", "Write")
+    prefixed = [a for a in user["spec"]["authorization"]["acls"] if a["resource"]["patternType"] != "literal"]
+    # The one prefix: the gateway publishes every partner's feed (issue 8), pas.partner.<id>.v1.
+    expected_prefixed = [("topic", PARTNER_TOPIC_PREFIX)] if service == "gateway" else []
+    assert [(a["resource"]["type"], a["resource"]["name"]) for a in prefixed] == expected_prefixed, "no other wildcards"
+    assert all("Read" not in a["operations"] for a in prefixed)
+    writes = acls(service, "topic", "Write") - {PARTNER_TOPIC_PREFIX}
     assert writes == set(CATALOG.topics(service)) | {dlq_topic(t) for t in consumed(service)}
     for topic in writes:
         assert topic.startswith(f"pas.{service}.") or topic.removesuffix(".dlq") in consumed(service), topic

@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import Depends, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
 
 from pas_shared.clock import Clock
 from pas_shared.db import Database
@@ -31,6 +32,47 @@ async def _clock(request: Request) -> Clock:
     return clock
 
 
+def storable_text(value: Any) -> Any:
+    """`value` when every text in it (lists and mappings walked) can be stored: no NUL character
+    (PostgreSQL text refuses it) and no lone UTF-16 surrogate (not Unicode, cannot be encoded)."""
+    if isinstance(value, str):
+        if "\x00" in value or (not value.isascii() and not _encodes(value)):
+            raise PydanticCustomError(
+                "text_unstorable", "Text contains a character that cannot be stored (NUL or a lone surrogate)."
+            )
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            storable_text(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            storable_text(key)
+            storable_text(item)
+    return value
+
+
+def _encodes(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class Body(BaseModel):
+    """Base of the request bodies: unknown fields refused, text trimmed, and text that cannot be
+    stored (storable_text) refused with 422 on its field before anything is written."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        return storable_text(value)
+
+
+# Bounded so the database is never handed a number it cannot hold (int64): ?offset=10**22 was a 500.
+MAX_OFFSET = 1_000_000_000
+
 DatabaseDep = Annotated[Database, Depends(_database)]
 ActorDep = Annotated[str, Depends(_actor)]
 ClockDep = Annotated[Clock, Depends(_clock)]
@@ -46,7 +88,7 @@ class Page:
 
 async def _page(
     limit: Annotated[int, Query(ge=1, le=500, description="At most this many items.")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Skip this many items.")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Skip this many items.")] = 0,
 ) -> Page:
     return Page(limit, offset)
 

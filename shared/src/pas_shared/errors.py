@@ -54,3 +54,22 @@ class Conflict(DomainError):
     code = "conflict"
     title_id = "Konflik dengan data yang ada"
     title_en = "Conflict"
+
+
+class RuleNotInForce(DomainError, LookupError):
+    """No version of a rule set was yet in force on the date asked (a date before the
+    regulation's `effective_from`): the request names a date the rules do not cover. Still a
+    LookupError, so domain code that falls back on one keeps doing so."""
+
+    status = 422
+    code = "rule-not-in-force"
+    title_id = "Tidak ada aturan yang berlaku pada tanggal itu"
+    title_en = "No rule in force on that date"
+
+    def __init__(self, rule_id: str, on: str) -> None:
+        super().__init__(
+            id=f"Tidak ada versi aturan '{rule_id}' yang berlaku pada {on}.",
+            en=f"No version of rule {rule_id!r} in force on {on}.",
+        )
+        self.rule_id = rule_id
+        self.on = on

@@ -12,12 +12,34 @@ router = APIRouter(tags=["health"])
 Check = Callable[[], Awaitable[None]]
 
 
-@router.get("/healthz", operation_id="healthz", summary="Liveness: the process serves requests.")
-async def healthz() -> dict[str, str]:
-    return {"status": "ok"}
+@router.get("/healthz", operation_id="healthz", summary="Liveness: the process serves requests; and its version.")
+async def healthz(request: Request) -> dict[str, str]:
+    return {"status": "ok", "version": request.app.version}
 
 
-@router.get("/readyz", operation_id="readyz", summary="Readiness: database and broker reachable.")
+_READINESS = {
+    "description": "Each check: `ok` or `fail: <why>`.",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["status", "checks"],
+                "properties": {
+                    "status": {"type": "string", "enum": ["ready", "not ready"]},
+                    "checks": {"type": "object", "additionalProperties": {"type": "string"}},
+                },
+            }
+        }
+    },
+}
+
+
+@router.get(
+    "/readyz",
+    operation_id="readyz",
+    summary="Readiness: database and broker reachable.",
+    responses={200: _READINESS, 503: _READINESS | {"description": "Not ready: a check failed."}},
+)
 async def readyz(request: Request) -> JSONResponse:
     checks: dict[str, Check] = request.app.state.readiness_checks
     results: dict[str, str] = {}

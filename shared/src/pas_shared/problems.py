@@ -7,6 +7,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
+from sqlalchemy.exc import StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pas_shared.errors import DomainError, FieldError
@@ -26,6 +28,7 @@ _RULES_ID = {
     "string_too_short": "Terlalu pendek.",
     "string_too_long": "Terlalu panjang.",
     "string_type": "Harus berupa teks.",
+    "string_unicode": "Harus berupa teks Unicode yang sah.",
     "int_parsing": "Harus berupa bilangan bulat.",
     "int_type": "Harus berupa bilangan bulat.",
     "bool_parsing": "Harus berupa true atau false.",
@@ -42,7 +45,10 @@ _RULES_ID = {
     "json_invalid": "Isi permintaan bukan JSON yang sah.",
     "model_attributes_type": "Harus berupa objek JSON.",
     "dict_type": "Harus berupa objek JSON.",
+    "text_unstorable": "Teks memuat karakter yang tidak dapat disimpan (NUL atau surrogate tunggal).",
 }
+# PostgreSQL's SQLSTATEs for text it cannot store (NUL; a character outside the encoding).
+_UNSTORABLE_SQLSTATES = frozenset({"22021", "22P05"})
 
 
 def english_requested(request: Request) -> bool:
@@ -77,6 +83,38 @@ def problem(
 def _field_path(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "body"
+
+
+def _unstorable_text(exc: BaseException) -> bool:
+    """Whether an error (or what caused it) is the database or its driver refusing text."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if getattr(e, "sqlstate", None) in _UNSTORABLE_SQLSTATES:
+            return True
+        if isinstance(e, UnicodeEncodeError) and "surrogate" in str(e.reason):
+            return True
+        orig = getattr(e, "orig", None)
+        todo.extend([e.__cause__, e.__context__, orig if isinstance(orig, BaseException) else None])
+    return False
+
+
+def _allow(request: Request, exc: StarletteHTTPException) -> dict[str, str]:
+    """A 405's headers with `Allow` naming every method of every route of that path: Starlette
+    names those of the last route that matched, and a path's GET and POST are two routes."""
+    headers = dict(exc.headers or {})
+    methods: set[str] = set()
+    for context in iter_route_contexts(request.app.routes):
+        regex, allowed = getattr(context, "path_regex", None), getattr(context, "methods", None)
+        if regex is not None and allowed and regex.match(request.url.path):
+            methods.update(allowed)
+    if methods:
+        headers["Allow"] = ", ".join(sorted(methods))
+    return headers
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -114,15 +152,33 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # An HTTPException of ours (pas_shared.limits) may carry its own code, titles and details.
         return problem(
             request,
             status=exc.status_code,
-            code=f"http-{exc.status_code}",
-            title_id="Permintaan gagal",
-            title_en="Request failed",
-            detail_id=str(exc.detail),
-            detail_en=str(exc.detail),
-            headers=dict(exc.headers or {}),
+            code=getattr(exc, "code", f"http-{exc.status_code}"),
+            title_id=getattr(exc, "title_id", "Permintaan gagal"),
+            title_en=getattr(exc, "title_en", "Request failed"),
+            detail_id=getattr(exc, "detail_id", str(exc.detail)),
+            detail_en=getattr(exc, "detail_en", str(exc.detail)),
+            headers=_allow(request, exc) if exc.status_code == 405 else dict(exc.headers or {}),
+        )
+
+    @app.exception_handler(StatementError)
+    @app.exception_handler(UnicodeEncodeError)
+    async def _unstorable(request: Request, exc: Exception) -> JSONResponse:
+        # The safety net behind pas_shared.api.Body: text the database cannot store, wherever it
+        # came from (a query parameter, a body not deriving Body), is the caller's error, not ours.
+        if not _unstorable_text(exc):
+            raise exc
+        return problem(
+            request,
+            status=422,
+            code="text-unstorable",
+            title_id="Isian tidak valid",
+            title_en="Invalid input",
+            detail_id=_RULES_ID["text_unstorable"],
+            detail_en="Text contains a character that cannot be stored (NUL or a lone surrogate).",
         )
 
     @app.exception_handler(Exception)
@@ -137,3 +193,75 @@ def install_error_handlers(app: FastAPI) -> None:
             detail_id="Kesalahan telah dicatat dengan correlation id permintaan ini.",
             detail_en="The error was logged with the request's correlation id.",
         )
+
+
+# --- the OpenAPI documents say what the handlers above answer -------------------------------
+
+PROBLEM_SCHEMA = "Problem"
+PROBLEM_FIELD_SCHEMA = "ProblemFieldError"
+_FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
+_OPERATION_KEYS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
+def _problem_response(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": f"#/components/schemas/{PROBLEM_SCHEMA}"}}},
+    }
+
+
+def _problem_schemas() -> dict[str, Any]:
+    text = {"type": "string"}
+    return {
+        PROBLEM_SCHEMA: {
+            "title": "Problem",
+            "description": "RFC 9457 problem details; `errors` names each field and the rule it broke.",
+            "type": "object",
+            "required": ["type", "title", "status", "detail", "instance"],
+            "properties": {
+                "type": text,
+                "title": text,
+                "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                "detail": text,
+                "instance": text,
+                "errors": {"type": "array", "items": {"$ref": f"#/components/schemas/{PROBLEM_FIELD_SCHEMA}"}},
+            },
+        },
+        PROBLEM_FIELD_SCHEMA: {
+            "title": "ProblemFieldError",
+            "type": "object",
+            "required": ["field", "rule", "message"],
+            "properties": {"field": text, "rule": text, "message": text},
+        },
+    }
+
+
+def add_problem_responses(document: dict[str, Any]) -> dict[str, Any]:
+    """Every operation of an OpenAPI document answers its 4xx as problem+json (the handlers
+    above): FastAPI's own 422 entry (application/json, HTTPValidationError) is replaced, and a
+    `4XX` entry covers the others (401, 403, 404, 409, 413...). Idempotent; returns the document."""
+    for item in (document.get("paths") or {}).values():
+        for method, operation in item.items():
+            if method not in _OPERATION_KEYS or not isinstance(operation, dict):
+                continue
+            responses = operation.setdefault("responses", {})
+            if "422" in responses:
+                responses["422"] = _problem_response(responses["422"].get("description") or "Validation Error")
+            responses.setdefault("4XX", _problem_response("Refused: problem details (RFC 9457), Indonesian first."))
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    schemas.update(_problem_schemas())
+    text = repr(document.get("paths"))
+    for name in _FASTAPI_VALIDATION_SCHEMAS:  # no longer referenced by any operation
+        if f"#/components/schemas/{name}'" not in text and name in schemas:
+            del schemas[name]
+    return document
+
+
+def document_problems(app: FastAPI) -> None:
+    """Make the app's /openapi.json describe its problem+json answers (add_problem_responses)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        return add_problem_responses(generate())
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -12,6 +12,8 @@ from datetime import date
 from importlib import resources
 from typing import Any
 
+from pas_shared.errors import RuleNotInForce
+
 _META = {"id", "regulation", "article", "effective_from", "status"}
 
 
@@ -54,9 +56,11 @@ class RuleBook:
         return found
 
     def _in_force_uncached(self, rule_id: str, on: date) -> RuleSet:
-        versions = [rs for rs in self._by_id.get(rule_id, []) if rs.effective_from <= on]
-        if not versions:
-            raise LookupError(f"no version of rule {rule_id!r} in force on {on.isoformat()}")
+        if rule_id not in self._by_id:  # a rule the code names but the data lacks: a bug, not bad input
+            raise LookupError(f"no rule {rule_id!r} in this rule book")
+        versions = [rs for rs in self._by_id[rule_id] if rs.effective_from <= on]
+        if not versions:  # a date before the first version: the caller asked about a date no rule covers
+            raise RuleNotInForce(rule_id, on.isoformat())
         return versions[-1]
 
     @classmethod

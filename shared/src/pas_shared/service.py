@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import httpx
@@ -25,11 +26,12 @@ from pas_shared.events.catalog import CATALOG
 from pas_shared.ids import new_id
 from pas_shared.jobs import Job, JobRunner
 from pas_shared.kafka import dlq_topic, ensure_topics, new_producer, until_done
+from pas_shared.limits import BodyLimitMiddleware
 from pas_shared.logging import child_traceparent, configure_logging, correlation_id, trace_parent
 from pas_shared.metrics import Metrics
 from pas_shared.migrations import upgrade_to_head
 from pas_shared.outbox import Relay
-from pas_shared.problems import install_error_handlers
+from pas_shared.problems import document_problems, install_error_handlers
 from pas_shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -234,12 +236,16 @@ def create_app(spec: ServiceSpec) -> FastAPI:
             await jwks_client.aclose()
             await db.dispose()
 
-    app = FastAPI(title=spec.title, description=spec.description, version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title=spec.title, description=spec.description, version=service_version(settings.service_name), lifespan=lifespan
+    )
     app.state.metrics = metrics
     app.state.settings = settings
     install_error_handlers(app)
     install_access_errors(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_body_bytes)  # inside the request context
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    document_problems(app)
     app.include_router(health.router)
 
     @app.get("/metrics", include_in_schema=False)
@@ -252,6 +258,15 @@ def create_app(spec: ServiceSpec) -> FastAPI:
         _check_resources(router)
         app.include_router(router, dependencies=[Depends(authorize)])
     return app
+
+
+def service_version(service_name: str) -> str:
+    """The service's own version, from its installed package's metadata (its pyproject.toml's
+    `version`, the one number to change at a release): /healthz and the OpenAPI info report it."""
+    try:
+        return version(f"pas-{service_name}")
+    except PackageNotFoundError:  # a renamed service_name setting: say so rather than guess
+        return "0+unknown"
 
 
 def _check_resources(router: APIRouter) -> None:

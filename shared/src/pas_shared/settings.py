@@ -23,6 +23,15 @@ def service_name_field(default: str) -> Any:
     return Field(default=default, description="Short service name, used in event sources, topics, groups and logs.")
 
 
+def body_limit_field(default: int, why: str = "") -> Any:
+    return Field(
+        default=default,
+        ge=1024,
+        le=1_073_741_824,
+        description="Largest request body accepted; a larger one is refused with 413 problem+json before it is read." + why,
+    )
+
+
 def port_field(default: int) -> Any:
     return Field(default=default, ge=1, le=65535, description="HTTP port the service listens on.")
 
@@ -81,6 +90,7 @@ class ServiceSettings(BaseSettings):
         default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$", description="Least severe level logged."
     )
     log_json: bool = Field(default=True, description="One JSON object per log line (off: plain text for a terminal).")
+    max_request_body_bytes: int = body_limit_field(1_048_576)
     auth_jwks_url: str = Field(
         default="",
         description="Where the keys that sign access tokens are published: an http(s):// JWKS URL (the gateway's "

@@ -3,7 +3,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
-from pas_shared.settings import ServiceSettings, port_field, service_name_field
+from pas_shared.settings import ServiceSettings, body_limit_field, port_field, service_name_field
 
 
 class Settings(ServiceSettings):
@@ -11,6 +11,9 @@ class Settings(ServiceSettings):
 
     service_name: str = service_name_field("gateway")
     port: int = port_field(8000)
+    max_request_body_bytes: int = body_limit_field(
+        16 * 1_048_576, " The gateway forwards remission's national batches, so it takes what remission takes."
+    )
     # The embedded token issuer (domain/identity.py); tokens carry auth_issuer and auth_audience.
     token_lifetime_seconds: int = Field(default=3600, ge=60, le=86_400, description="How long an access token is valid.")
     login_max_failures: int = Field(

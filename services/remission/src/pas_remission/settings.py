@@ -1,7 +1,7 @@
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from pas_shared.settings import ServiceSettings, port_field, service_name_field
+from pas_shared.settings import ServiceSettings, body_limit_field, port_field, service_name_field
 
 
 class Settings(ServiceSettings):
@@ -9,6 +9,9 @@ class Settings(ServiceSettings):
 
     service_name: str = service_name_field("remission")
     port: int = port_field(8003)
+    max_request_body_bytes: int = body_limit_field(
+        16 * 1_048_576, " A national batch may designate up to 50,000 inmates (about 6 MB): more than the others' 1 MiB."
+    )
     assume_programme_and_risk_met: bool = Field(
         default=False,
         description="Treat 'active in the programme' and 'risk reduced' as met for inmates with no "

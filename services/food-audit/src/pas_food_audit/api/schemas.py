@@ -5,15 +5,11 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Query
-from pydantic import BaseModel, ConfigDict
 
 from pas_food_audit.adapters.repository import Filter
+from pas_shared.api import Body as Body  # the shared base: unknown fields and unstorable text refused
 from pas_shared.errors import RuleViolation
 from pas_shared.events.remission import UPT_CODE
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 async def _filter(

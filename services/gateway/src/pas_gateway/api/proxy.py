@@ -80,6 +80,10 @@ async def forward(
 ) -> Response:
     if service not in SERVICES:
         raise NotFound(id=f"Layanan {service} tidak dikenal.", en=f"Unknown service {service}.")
+    if any(segment in (".", "..") for segment in path.replace("\\", "/").split("/")):
+        # The role was checked on the first segment; a dot segment would reach another route
+        # (e.g. incidents/../../metrics) once the client normalises the path. Never forwarded.
+        raise NotFound(id="Alamat tidak ditemukan.", en="Path not found.")
     upstreams: Upstreams = request.app.state.upstreams
     try:
         answer = await upstreams[service].send(

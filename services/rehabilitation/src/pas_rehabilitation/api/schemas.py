@@ -2,17 +2,14 @@
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from pas_rehabilitation.domain.programme import EnrolmentStatus, ProgrammeKind
+from pas_shared.api import Body as Body  # the shared base: unknown fields and unstorable text refused
 from pas_shared.events.rehabilitation import Grade, RiskLevel
 from pas_shared.events.remission import UPT_CODE
 
 CODE = r"^[a-z][a-z0-9-]{1,39}$"  # reference-list codes (categories, permit types)
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class EnrolmentIn(Body):

@@ -2,16 +2,13 @@
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from pas_remission.domain.engine import SentenceKind
 from pas_remission.domain.facility import TimeZone, UptClass, UptType
 from pas_remission.domain.inmate import DetainingAuthority, ReleaseReason, Religion, TransferReason
+from pas_shared.api import Body as Body  # the shared base: unknown fields and unstorable text refused
 from pas_shared.events.remission import UPT_CODE, CustodyStatus
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class FacilityIn(Body):

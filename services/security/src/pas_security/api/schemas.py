@@ -2,15 +2,12 @@
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from pas_security.domain.escape import EscapeStatus
+from pas_shared.api import Body as Body  # the shared base: unknown fields and unstorable text refused
 from pas_shared.events.remission import UPT_CODE
 from pas_shared.events.security import DisciplineLevel
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class SanctionIn(Body):
