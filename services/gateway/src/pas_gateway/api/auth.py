@@ -100,13 +100,14 @@ async def get_jwks(request: Request, db: DatabaseDep, clock: ClockDep) -> dict[s
 # --- administration -----------------------------------------------------------------------
 
 
-async def _national(scope: ScopeDep) -> None:
-    """Administration is for the national scope only (after the role check, before the body is read)."""
+async def national_only(scope: ScopeDep) -> None:
+    """Administration (users, signing keys, partners) is for the national scope only: after the role
+    check, before the body is read."""
     if scope.level != "national":
         raise Forbidden(id="Hanya pengguna tingkat nasional.", en="National scope only.")
 
 
-router = APIRouter(prefix="/api/v1/admin", tags=["access administration"], dependencies=[Depends(_national)])
+router = APIRouter(prefix="/api/v1/admin", tags=["access administration"], dependencies=[Depends(national_only)])
 
 
 class UserOut(BaseModel):

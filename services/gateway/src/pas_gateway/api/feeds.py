@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from pas_gateway.api.auth import _national
+from pas_gateway.api.auth import national_only
 from pas_gateway.app import feeds
 from pas_gateway.domain.feeds import AllowedEvent, Partner
 from pas_gateway.settings import Settings
@@ -109,7 +109,7 @@ def _out(p: Partner) -> PartnerOut:
     )
 
 
-router = APIRouter(prefix="/api/v1/admin", tags=["partner feeds"], dependencies=[Depends(_national)])
+router = APIRouter(prefix="/api/v1/admin", tags=["partner feeds"], dependencies=[Depends(national_only)])
 
 
 @router.post("/partners", status_code=status.HTTP_201_CREATED, operation_id="registerPartner")
