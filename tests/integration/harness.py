@@ -248,12 +248,18 @@ class Platform:
             await consumer.stop()
 
     async def produce(
-        self, topic: str, value: bytes | None, *, key: bytes | None = None, headers: list[tuple[str, bytes]] | None = None
+        self,
+        topic: str,
+        value: bytes | None,
+        *,
+        key: bytes | None = None,
+        headers: list[tuple[str, bytes]] | None = None,
+        partition: int | None = None,
     ) -> None:
         producer = AIOKafkaProducer(bootstrap_servers=self.kafka, enable_idempotence=True)
         await producer.start()
         try:
-            await producer.send_and_wait(self.topic(topic), value=value, key=key, headers=headers or [])
+            await producer.send_and_wait(self.topic(topic), value=value, key=key, headers=headers or [], partition=partition)
         finally:
             await producer.stop()
 

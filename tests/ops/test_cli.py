@@ -191,11 +191,14 @@ async def test_dlq_redrive_republishes_once_and_the_consumer_applies_each_event_
     app = create_app(platform, "security")
     async with running(app) as security:
         await until_equal(lambda: _ready(security), True, what="security ready")
-        # As if the roster's handler had failed on it (e.g. its database refused a write) and on a broken message.
+        # As if the roster's handler had failed on it (e.g. its database refused a write) and on a broken message;
+        # the older one on the later partition, so `show --limit 1` must order across partitions, not read one.
         await platform.produce(
-            f"{INMATES}.dlq", value, key=key, headers=dead_lettered(platform, headers, "handler failed 5 times")
+            f"{INMATES}.dlq", value, key=key, headers=dead_lettered(platform, headers, "handler failed 5 times"), partition=1
         )
-        await platform.produce(f"{INMATES}.dlq", b"not json", key=b"x", headers=dead_lettered(platform, [], "malformed: no ce_"))
+        await platform.produce(
+            f"{INMATES}.dlq", b"not json", key=b"x", headers=dead_lettered(platform, [], "malformed: no ce_"), partition=0
+        )
 
         listed = await pas(env, "dlq", "list", INMATES)
         assert listed.code == 0, listed

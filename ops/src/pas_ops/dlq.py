@@ -120,7 +120,7 @@ async def dlq_topics(t: Target) -> dict[str, int]:
 
 
 async def letters(t: Target, dlq: str, *, limit: int | None = None) -> tuple[list[DeadLetter], int, dict[TopicPartition, int]]:
-    """(the first `limit` messages of the DLQ, how many it holds, the re-drive group's position)."""
+    """(the oldest `limit` messages of the DLQ across its partitions, how many it holds, the re-drive group's position)."""
     tps = await kafka.partitions(t, [dlq])
     if not tps:
         raise OpsError(
@@ -132,10 +132,10 @@ async def letters(t: Target, dlq: str, *, limit: int | None = None) -> tuple[lis
         begin = await c.beginning_offsets(tps)
         end = await c.end_offsets(tps)
         total = sum(end[tp] - begin[tp] for tp in tps)
-        async for batch in _read(c, begin, end):
+        # The oldest `limit` across partitions are among the first `limit` of each partition: read those, then sort.
+        stop = end if limit is None else {tp: min(end[tp], begin[tp] + limit) for tp in tps}
+        async for batch in _read(c, begin, stop):
             out.extend(_letter(r) for r in batch)
-            if limit is not None and len(out) >= limit:
-                break
     redriven = await kafka.committed(t, f"{t.namespace}{REDRIVE_GROUP}", tps)
     out.sort(key=lambda d: (d.timestamp, d.partition, d.offset))
     return (out if limit is None else out[:limit]), total, redriven
