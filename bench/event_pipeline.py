@@ -195,7 +195,9 @@ async def dlq_messages(bootstrap: str, topic: str) -> int:
     """How many messages a (dead-letter) topic holds; 0 when it does not exist."""
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    from pas_shared.kafka import KafkaConnection, client_kwargs
+
+    consumer = AIOKafkaConsumer(**client_kwargs(KafkaConnection(bootstrap)), enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = consumer.partitions_for_topic(topic)
@@ -316,8 +318,11 @@ async def worker_raw_consumer(cfg: dict[str, Any]) -> None:
     """Read `expected` messages of one topic (all partitions assigned, from the beginning)."""
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
+    from pas_shared.kafka import KafkaConnection, client_kwargs
+
+    kafka = KafkaConnection(cfg["bootstrap"])
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=cfg["bootstrap"], enable_auto_commit=False, auto_offset_reset="earliest", client_id="bench.raw"
+        **client_kwargs(kafka), enable_auto_commit=False, auto_offset_reset="earliest", client_id="bench.raw"
     )
     await consumer.start()
     try:
@@ -373,7 +378,7 @@ async def worker_relay(cfg: dict[str, Any]) -> None:
     metrics = Metrics(s.service_name)
     relay = Relay(
         db,
-        lambda: new_producer(s.kafka_bootstrap, f"pas.{s.service_name}.relay"),
+        lambda: new_producer(s.kafka_connection(), f"pas.{s.service_name}.relay"),
         metrics,
         service=s.service_name,
         batch_size=s.relay_batch_size,
@@ -417,14 +422,14 @@ async def worker_consumer(cfg: dict[str, Any]) -> None:
     db = Database(s.database_url, tables)
     metrics = Metrics(s.service_name)
     sub = roster_subscription(s.service_name, roster)
-    dlq_producer = new_producer(s.kafka_bootstrap, f"pas.{s.service_name}")
+    dlq_producer = new_producer(s.kafka_connection(), f"pas.{s.service_name}")
     await dlq_producer.start()
     runner = ConsumerRunner(
         db,
         sub,
         dlq_producer,
         metrics,
-        bootstrap=s.kafka_bootstrap,
+        kafka=s.kafka_connection(),
         batch_size=s.consumer_batch_size,
         max_attempts=s.consumer_max_attempts,
         backoff_seconds=s.consumer_backoff_seconds,
@@ -491,10 +496,10 @@ def run_worker(role: str, cfg: dict[str, Any]) -> int:
 
 
 async def bench_raw(opts: argparse.Namespace, ctx: Context) -> dict[str, Any]:
-    from pas_shared.kafka import ensure_topics, new_producer
+    from pas_shared.kafka import KafkaConnection, ensure_topics, new_producer
 
     topic = f"{ctx.namespace('a')}bench.raw.v1"
-    await ensure_topics(opts.kafka, [topic], partitions=opts.partitions, replication=1)
+    await ensure_topics(KafkaConnection(opts.kafka), [topic], partitions=opts.partitions, replication=1)
     reader = Worker(
         "raw-consumer",
         {
@@ -512,7 +517,7 @@ async def bench_raw(opts: argparse.Namespace, ctx: Context) -> dict[str, Any]:
 
     value = os.urandom(opts.message_bytes)
     keys = [str(uuid.uuid4()).encode() for _ in range(opts.raw_messages)]
-    producer = new_producer(opts.kafka, "bench.raw")
+    producer = new_producer(KafkaConnection(opts.kafka), "bench.raw")
     await producer.start()
     try:
         await producer.partitions_for(topic)  # metadata off the clock
@@ -612,7 +617,7 @@ async def bench_drain(opts: argparse.Namespace, ctx: Context) -> dict[str, Any]:
     from pas_security.main import SERVICE_ROOT as SECURITY_ROOT
     from pas_shared.events.catalog import CATALOG
     from pas_shared.events.remission import INMATE_ADMITTED
-    from pas_shared.kafka import dlq_topic, ensure_topics
+    from pas_shared.kafka import KafkaConnection, dlq_topic, ensure_topics
 
     ns = ctx.namespace("b")
     rem_db, sec_db = ctx.database("b_remission"), ctx.database("b_security")
@@ -623,7 +628,7 @@ async def bench_drain(opts: argparse.Namespace, ctx: Context) -> dict[str, Any]:
     topic = ns + INMATE_ADMITTED.topic
     # What the two services' KafkaRuntime creates at startup: their topics and the DLQ.
     topics = sorted({ns + t for t in CATALOG.topics("remission")} | {dlq_topic(topic)})
-    await ensure_topics(opts.kafka, topics, partitions=opts.partitions, replication=1)
+    await ensure_topics(KafkaConnection(opts.kafka), topics, partitions=opts.partitions, replication=1)
 
     upts = upt_codes(opts.upts)
     t = now()
@@ -903,6 +908,8 @@ def remission_writer() -> dict[str, str]:
 SERVICES = {
     "remission": ("pas_remission", "PAS_REMISSION_"),
     "security": ("pas_security", "PAS_SECURITY_"),
+    "rehabilitation": ("pas_rehabilitation", "PAS_REHABILITATION_"),
+    "food-audit": ("pas_food_audit", "PAS_FOOD_AUDIT_"),
     "gateway": ("pas_gateway", "PAS_GATEWAY_"),
 }
 

@@ -12,7 +12,7 @@ import argparse
 import importlib
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic.fields import FieldInfo
 
@@ -57,6 +57,8 @@ def show_rule(field: FieldInfo) -> str:
             value = getattr(meta, attr, None)
             if value is not None:
                 parts.append(f"{sign} `{value}`" if attr == "pattern" else f"{sign} {value}")
+    if get_origin(field.annotation) is Literal:
+        return ("one of " + ", ".join(f"`{v}`" for v in get_args(field.annotation))).replace("|", "\\|")
     annotation = getattr(field.annotation, "__name__", str(field.annotation))
     return " ".join([annotation, *parts]).replace("|", "\\|")
 

@@ -32,6 +32,9 @@ SERVICES = ("security", "rehabilitation", "remission", "food-audit", "gateway")
 PART_OF = "pas"
 KAFKA_CLUSTER = "pas-kafka"
 KAFKA_BOOTSTRAP = f"{KAFKA_CLUSTER}-kafka-bootstrap:9093"  # the TLS listener (deploy/k8s/base/kafka/kafka.yaml)
+# Where the pods find their Kafka certificates: the Secrets Strimzi writes, mounted (kafka_volumes).
+KAFKA_USER_DIR = "/etc/pas/kafka/user"  # the KafkaUser's Secret pas-<service>: user.crt, user.key, ...
+KAFKA_CA_DIR = "/etc/pas/kafka/ca"  # the cluster CA's Secret pas-kafka-cluster-ca-cert: ca.crt
 TOPIC_PARTITIONS = 6
 DLQ_PARTITIONS = 1
 TOPIC_REPLICAS = 3
@@ -97,6 +100,11 @@ def settings_config(service: str) -> dict[str, str]:
         "PORT": str(default_port(service)),
         "MIGRATE_ON_START": "false",
         "KAFKA_BOOTSTRAP": KAFKA_BOOTSTRAP,
+        # Mutual TLS as the service's KafkaUser (authentication: tls): paths only, the key stays in its Secret.
+        "KAFKA_SECURITY_PROTOCOL": "SSL",
+        "KAFKA_SSL_CA_FILE": f"{KAFKA_CA_DIR}/ca.crt",
+        "KAFKA_SSL_CERT_FILE": f"{KAFKA_USER_DIR}/user.crt",
+        "KAFKA_SSL_KEY_FILE": f"{KAFKA_USER_DIR}/user.key",
         "KAFKA_NAMESPACE": "",
         "TOPIC_REPLICATION": str(TOPIC_REPLICAS),
         "TOPIC_PARTITIONS": str(TOPIC_PARTITIONS),
@@ -138,17 +146,19 @@ def env_from(service: str) -> list[dict[str, Any]]:
 
 
 def kafka_volumes(service: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The service's Kafka client certificate (from its KafkaUser) and the cluster CA, mounted
-    for the TLS listener (see deploy/README.md: the shared Kafka client does not read them yet)."""
+    """The service's Kafka client certificate and key (the Secret Strimzi's user operator writes
+    for its KafkaUser) and the cluster CA, mounted for the TLS listener; the ConfigMap points the
+    settings PAS_<SERVICE>_KAFKA_SSL_* at them. The migration Job mounts them too: the settings,
+    which check the files at startup, are the same."""
     volumes = [
         {"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}},
-        {"name": "kafka-user", "secret": {"secretName": name(service)}},
-        {"name": "kafka-ca", "secret": {"secretName": f"{KAFKA_CLUSTER}-cluster-ca-cert"}},
+        {"name": "kafka-user", "secret": {"secretName": name(service), "defaultMode": 0o440}},
+        {"name": "kafka-ca", "secret": {"secretName": f"{KAFKA_CLUSTER}-cluster-ca-cert", "defaultMode": 0o444}},
     ]
     mounts = [
         {"name": "tmp", "mountPath": "/tmp"},
-        {"name": "kafka-user", "mountPath": "/etc/pas/kafka/user", "readOnly": True},
-        {"name": "kafka-ca", "mountPath": "/etc/pas/kafka/ca", "readOnly": True},
+        {"name": "kafka-user", "mountPath": KAFKA_USER_DIR, "readOnly": True},
+        {"name": "kafka-ca", "mountPath": KAFKA_CA_DIR, "readOnly": True},
     ]
     return volumes, mounts
 
@@ -227,10 +237,10 @@ def service_resources(service: str) -> list[dict[str, Any]]:
                                 "limits": {"cpu": "1", "memory": "512Mi"},
                             },
                             "securityContext": container_security(),
-                            "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
+                            "volumeMounts": mounts,
                         }
                     ],
-                    "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}}],
+                    "volumes": volumes,
                 },
             },
         },
@@ -454,6 +464,10 @@ def dashboard(service: str) -> dict[str, Any]:
         ),
         ("Instances up", [(f"count(pas_service_info{{{s}}})", "instances")], "short"),
     ]
+    for gauge in service_spec(service).gauges:  # the service's own (e.g. security's overdue escalations)
+        by = ", ".join(gauge.labelnames)
+        legend = " ".join(f"{{{{{label}}}}}" for label in gauge.labelnames)
+        panels.append((gauge.documentation, [(f"max by ({by}) ({gauge.name}{{{s}}})", legend)], "short"))
     built = [panel(i + 1, title, exprs, unit, (i % 2) * 12, (i // 2) * 8) for i, (title, exprs, unit) in enumerate(panels)]
     return {
         "uid": f"pas-{service}",

@@ -4,6 +4,7 @@
 # Maven Central (deploy/local/kafka/pom.xml) into a cache outside git.
 #
 #   scripts/kafka.sh fetch               cache the broker jars (idempotent)
+#   scripts/kafka.sh libs                cache them if needed, print their folder (for a test's own broker)
 #   scripts/kafka.sh start RUNDIR PORT   start (or restart, keeping data) a broker on 127.0.0.1:PORT
 #   scripts/kafka.sh stop RUNDIR         stop it (SIGTERM, then SIGKILL after KAFKA_STOP_TIMEOUT s)
 #
@@ -291,6 +292,7 @@ cmd_stop() {
 
 case "${1:-}" in
   fetch) shift; cmd_fetch "$@" ;;
+  libs)  shift; FETCH_QUIET_IF_CACHED=1 cmd_fetch >&2; echo "$LIBS_DIR" ;;
   start) shift; cmd_start "$@" ;;
   stop)  shift; cmd_stop "$@" ;;
   *) usage ;;

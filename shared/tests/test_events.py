@@ -6,6 +6,7 @@ from pydantic import BaseModel
 
 from pas_shared.events import CATALOG, Envelope, MalformedEvent, decode_kafka, encode_kafka
 from pas_shared.events.catalog import Catalog, EventType
+from pas_shared.events.envelope import peek_type
 from pas_shared.ids import uuid7
 
 
@@ -53,6 +54,17 @@ def test_malformed_messages_are_recognised(value: bytes | None, headers: object,
         headers = [h for h in good if h[0] != "content-type"] + [("content-type", b"text/plain")]
     with pytest.raises(MalformedEvent, match=reason):
         decode_kafka(value, headers)  # type: ignore[arg-type]
+
+
+def test_the_type_is_read_from_the_headers_alone() -> None:
+    _, _, headers = encode_kafka(sample())
+    assert peek_type(headers) == ("pas.remission.inmate.admitted", 1)
+    # without both headers, or with an unreadable schema, nothing is assumed: the message is parsed in full
+    assert peek_type([h for h in headers if h[0] != "ce_dataschema"]) is None
+    assert peek_type([h for h in headers if h[0] != "ce_type"]) is None
+    broken = [h for h in headers if h[0] != "ce_dataschema"] + [("ce_dataschema", b"/schemas/x.json")]
+    assert peek_type(broken) is None
+    assert peek_type([*headers[:1], ("ce_type", b"\xff"), ("ce_dataschema", b"/schemas/a.v2.json")]) is None
 
 
 def test_naive_time_is_refused() -> None:

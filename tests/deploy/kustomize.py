@@ -1,7 +1,9 @@
 """A small Kustomize for the suite (no kustomize binary is assumed on the machines): renders
 deploy/k8s's kustomizations with the features they use — resources (files and directories),
-namespace, images, configMapGenerator (files, generatorOptions with no hash suffix and labels),
-and patches in JSON 6902 form with a target by kind, name and label selector. Anything else in a
+components (kind Component: resources and patches applied to the including kustomization's
+resources, as deploy/k8s/feeds is), namespace, images, configMapGenerator (files,
+generatorOptions with no hash suffix and labels), and patches in JSON 6902 form, inline or from
+a file beside the kustomization, with a target by group, version, kind, name and label selector. Anything else in a
 kustomization is refused, so a new feature cannot be silently ignored. Where kubectl is installed,
 tests/deploy/test_k8s.py checks this renders exactly what `kubectl kustomize` does."""
 
@@ -15,7 +17,17 @@ from tests.deploy.repo import load_yaml, load_yaml_documents
 
 Resource = dict[str, Any]
 
-SUPPORTED = {"apiVersion", "kind", "resources", "namespace", "images", "patches", "configMapGenerator", "generatorOptions"}
+SUPPORTED = {
+    "apiVersion",
+    "kind",
+    "resources",
+    "components",
+    "namespace",
+    "images",
+    "patches",
+    "configMapGenerator",
+    "generatorOptions",
+}
 CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PriorityClass", "StorageClass"}
 
 
@@ -23,10 +35,16 @@ def render(directory: Path) -> list[Resource]:
     k = load_yaml(directory / "kustomization.yaml")
     unknown = set(k) - SUPPORTED
     assert not unknown, f"{directory}: kustomization fields this renderer does not know: {sorted(unknown)}"
-    resources: list[Resource] = []
-    for entry in k.get("resources", []):
-        path = (directory / entry).resolve()
-        resources += render(path) if path.is_dir() else load_yaml_documents(path)
+    assert k.get("kind", "Kustomization") == "Kustomization", f"{directory}: a {k.get('kind')} is included with components:"
+    resources = gather(directory, k)
+    for entry in k.get("components", []):
+        component = (directory / entry).resolve()
+        c = load_yaml(component / "kustomization.yaml")
+        assert c.get("kind") == "Component" and set(c) <= {"apiVersion", "kind", "resources", "patches"}, (
+            f"{component}: {sorted(c)}"
+        )
+        resources += gather(component, c)
+        apply_patches(component, c, resources)
     options = k.get("generatorOptions", {})
     assert set(options) <= {"disableNameSuffixHash", "labels"}, f"{directory}: generatorOptions {options}"
     for generator in k.get("configMapGenerator", []):
@@ -39,14 +57,7 @@ def render(directory: Path) -> list[Resource]:
         if options.get("labels"):
             metadata["labels"] = dict(options["labels"])
         resources.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": metadata, "data": data})
-    for patch in k.get("patches", []):
-        assert set(patch) == {"target", "patch"}, f"{directory}: only JSON 6902 patches with a target: {patch}"
-        operations = yaml.safe_load(patch["patch"])
-        matched = [r for r in resources if matches(r, patch["target"])]
-        assert matched, f"{directory}: patch target {patch['target']} matches nothing"
-        for r in matched:
-            for op in operations:
-                apply_operation(r, op)
+    apply_patches(directory, k, resources)
     for image in k.get("images", []):
         for r in resources:
             for container in containers(r):
@@ -57,6 +68,32 @@ def render(directory: Path) -> list[Resource]:
             if r["kind"] not in CLUSTER_SCOPED:
                 r.setdefault("metadata", {})["namespace"] = k["namespace"]
     return resources
+
+
+def gather(directory: Path, k: dict[str, Any]) -> list[Resource]:
+    resources: list[Resource] = []
+    for entry in k.get("resources", []):
+        path = (directory / entry).resolve()
+        resources += render(path) if path.is_dir() else load_yaml_documents(path)
+    return resources
+
+
+def apply_patches(directory: Path, k: dict[str, Any], resources: list[Resource]) -> None:
+    for patch in k.get("patches", []):
+        assert set(patch) in ({"target", "patch"}, {"target", "path"}), (
+            f"{directory}: only JSON 6902 patches with a target: {patch}"
+        )
+        if "path" in patch:
+            file = (directory / patch["path"]).resolve()
+            assert file.is_relative_to(directory.resolve()), f"{directory}: kustomize refuses a patch outside the folder: {file}"
+            operations = load_yaml(file)
+        else:
+            operations = yaml.safe_load(patch["patch"])
+        matched = [r for r in resources if matches(r, patch["target"])]
+        assert matched, f"{directory}: patch target {patch['target']} matches nothing"
+        for r in matched:
+            for op in operations:
+                apply_operation(r, op)
 
 
 def image_name(image: str) -> str:
@@ -71,7 +108,12 @@ def containers(resource: Resource) -> list[dict[str, Any]]:
 
 
 def matches(resource: Resource, target: dict[str, str]) -> bool:
-    assert set(target) <= {"kind", "name", "labelSelector"}, f"target {target}"
+    assert set(target) <= {"group", "version", "kind", "name", "labelSelector"}, f"target {target}"
+    group, _, version = resource["apiVersion"].rpartition("/")
+    if "group" in target and group != target["group"]:
+        return False
+    if "version" in target and version != target["version"]:
+        return False
     if "kind" in target and resource["kind"] != target["kind"]:
         return False
     if "name" in target and resource["metadata"]["name"] != target["name"]:

@@ -199,7 +199,8 @@ def test_only_the_gateway_is_reachable_from_outside(overlay: str) -> None:
 def test_services_are_kafka_clients_and_the_listener_admits_only_them() -> None:
     resources = rendered("production")
     kafka = next(r for r in resources if r["kind"] == "Kafka")
-    (listener,) = kafka["spec"]["kafka"]["listeners"]
+    # The services' listener; the partners' own (SCRAM, from outside) is checked in test_kafka_security.py.
+    (listener,) = [x for x in kafka["spec"]["kafka"]["listeners"] if x["name"] == "tls"]
     assert listener["tls"] is True and listener["authentication"] == {"type": "tls"}
     peers = listener["networkPolicyPeers"]
     for name, d in by_kind(resources, "Deployment").items():

@@ -2,7 +2,8 @@
 
 `make test` starts a private Kafka and a private PostgreSQL and passes them in:
 PAS_TEST_KAFKA_BOOTSTRAP, PAS_TEST_PG_URL (postgresql+asyncpg://user@host:port, no database),
-PAS_TEST_KAFKA_RUNDIR and PAS_TEST_KAFKA_PORT (to stop and restart the broker in outage tests).
+PAS_TEST_KAFKA_RUNDIR and PAS_TEST_KAFKA_PORT (to stop and restart the broker in outage tests),
+PAS_TEST_PG_RUNDIR (to stop and restart PostgreSQL in tests/resilience).
 Each test gets its own databases and its own Kafka namespace (topic and group prefix), so tests
 never see each other's events.
 
@@ -37,6 +38,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 
 from pas_shared.auth import roles_of
+from pas_shared.kafka import KafkaConnection, client_kwargs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -164,6 +166,11 @@ class Platform:
     namespace: str = field(default_factory=lambda: f"t{uuid.uuid4().hex[:10]}.")
     created: list[str] = field(default_factory=list)
 
+    @property
+    def kafka_connection(self) -> KafkaConnection:
+        """The test broker as pas_shared's clients take it (PLAINTEXT, no credentials)."""
+        return KafkaConnection(self.kafka)
+
     def db_name(self, service: str) -> str:
         return f"{self.namespace.rstrip('.')}_{service.replace('-', '_')}"
 
@@ -225,7 +232,7 @@ class Platform:
         from the beginning of every partition with no consumer group."""
         consumer = AIOKafkaConsumer(
             self.topic(topic),
-            bootstrap_servers=self.kafka,
+            **client_kwargs(self.kafka_connection),
             group_id=None,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
@@ -256,7 +263,7 @@ class Platform:
         headers: list[tuple[str, bytes]] | None = None,
         partition: int | None = None,
     ) -> None:
-        producer = AIOKafkaProducer(bootstrap_servers=self.kafka, enable_idempotence=True)
+        producer = AIOKafkaProducer(**client_kwargs(self.kafka_connection), enable_idempotence=True)
         await producer.start()
         try:
             await producer.send_and_wait(self.topic(topic), value=value, key=key, headers=headers or [], partition=partition)
@@ -361,8 +368,19 @@ class ServiceProcess:
             self.proc.send_signal(signal.SIGKILL)
             self.proc.wait(timeout=10)
 
+    def pause(self) -> None:
+        """SIGSTOP: the process is frozen (no heartbeats, no answers), as in a long GC pause or a
+        stalled VM; `resume` (SIGCONT) lets it go on where it stopped."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
+            self.resume()  # a stopped process would not act on SIGTERM
             self.proc.terminate()
             try:
                 self.proc.wait(timeout=15)

@@ -103,7 +103,7 @@ def _grant(n: int, inmate: str, upt: str, on: date) -> RemissionGranted:
 
 async def produce(platform: Platform, events: list[tuple[BaseModel, str, str]]) -> None:
     """As the outbox relay sends them (CloudEvents binary mode, keyed by subject)."""
-    producer = new_producer(platform.kafka, "test.kpi-batches")
+    producer = new_producer(platform.kafka_connection, "test.kpi-batches")
     await producer.start()
     try:
         for payload, subject, upt in events:
@@ -154,7 +154,7 @@ async def test_a_whole_batch_applied_at_once_equals_one_event_at_a_time(platform
         occupancy = (await gateway.get("/api/v1/kpi/occupancy")).json()
     batched = await read_models(batched_url)
 
-    await rewind(platform.kafka, platform.namespace, KPI_SUBSCRIPTIONS)
+    await rewind(platform.kafka_connection, platform.namespace, KPI_SUBSCRIPTIONS)
     single_url = f"{platform.pg}/{one_by_one}"
     async with running(create_app(platform, "gateway", database_url=single_url, consumer_batch_size=1)):
         await until_equal(lambda: applied(single_url), len(events), what="every event applied one at a time")

@@ -148,7 +148,7 @@ async def redrive(t: Target, dlq: str, *, record: Path | None) -> Redriven:
     if not tps:
         raise OpsError(f"Topik {dlq} tidak ada.", f"Topic {dlq} does not exist.")
     done = Redriven(dlq)
-    producer = new_producer(t.bootstrap, "pas.ops.dlq-redrive")
+    producer = new_producer(t.kafka, "pas.ops.dlq-redrive")
     await producer.start()
     try:
         async with kafka.consumer(t, group_id=group_id) as c:

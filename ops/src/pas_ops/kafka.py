@@ -10,6 +10,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaConnectionError, KafkaError
 
 from pas_ops.services import OpsError, Target, env_name
+from pas_shared.kafka import client_kwargs
 
 
 def _unreachable(t: Target, exc: BaseException) -> OpsError:
@@ -22,7 +23,7 @@ def _unreachable(t: Target, exc: BaseException) -> OpsError:
 
 @asynccontextmanager
 async def admin(t: Target) -> AsyncIterator[AIOKafkaAdminClient]:
-    client = AIOKafkaAdminClient(bootstrap_servers=t.bootstrap, request_timeout_ms=10_000)
+    client = AIOKafkaAdminClient(**client_kwargs(t.kafka), request_timeout_ms=10_000)
     try:
         await client.start()
     except (KafkaConnectionError, KafkaError, OSError) as exc:
@@ -38,7 +39,7 @@ async def admin(t: Target) -> AsyncIterator[AIOKafkaAdminClient]:
 async def consumer(t: Target, group_id: str | None = None, **options: Any) -> AsyncIterator[AIOKafkaConsumer]:
     """A consumer with no subscription (the caller assigns partitions), auto-commit off."""
     c = AIOKafkaConsumer(
-        bootstrap_servers=t.bootstrap, group_id=group_id, enable_auto_commit=False, auto_offset_reset="earliest", **options
+        **client_kwargs(t.kafka), group_id=group_id, enable_auto_commit=False, auto_offset_reset="earliest", **options
     )
     try:
         await c.start()

@@ -14,4 +14,4 @@ async def rebuild() -> dict[str, int]:
     for sub in KPI_SUBSCRIPTIONS:  # Kafka refuses offsets set from outside a running group
         await kafka.require_stopped(t, f"{t.namespace}pas.{sub.name}")
     async with opened(t) as db:
-        return await rebuild_kpis(db, bootstrap=t.bootstrap, namespace=t.namespace)
+        return await rebuild_kpis(db, kafka=t.kafka, namespace=t.namespace)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from pas_shared.kafka import KafkaConnection
 from pas_shared.service import ServiceSpec
 from pas_shared.settings import ServiceSettings, SettingsError
 
@@ -116,6 +117,10 @@ class Target:
     @property
     def bootstrap(self) -> str:
         return self.settings.kafka_bootstrap
+
+    @property
+    def kafka(self) -> KafkaConnection:
+        return self.settings.kafka_connection()
 
 
 def target(service: str) -> Target:

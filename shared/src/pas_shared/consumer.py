@@ -24,16 +24,18 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from opentelemetry.trace import SpanKind
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from pas_shared.db import Database, UnitOfWork, driver_connection, utcnow
 from pas_shared.events.catalog import CATALOG, EventType
-from pas_shared.events.envelope import Envelope, MalformedEvent, decode_kafka
-from pas_shared.kafka import dlq_topic
-from pas_shared.logging import child_traceparent, correlation_id, trace_parent
+from pas_shared.events.envelope import Envelope, MalformedEvent, decode_kafka, peek_type
+from pas_shared.kafka import KafkaConnection, client_kwargs, dlq_topic
+from pas_shared.logging import correlation_id
 from pas_shared.metrics import Metrics
+from pas_shared.tracing import NO_TRACING, TRACEPARENT_HEADER, Tracing
 
 log = logging.getLogger(__name__)
 
@@ -99,18 +101,20 @@ class ConsumerRunner:
         dlq_producer: AIOKafkaProducer,
         metrics: Metrics,
         *,
-        bootstrap: str,
+        kafka: KafkaConnection,
         batch_size: int,
         max_attempts: int,
         backoff_seconds: float,
         namespace: str = "",
+        tracing: Tracing = NO_TRACING,
     ) -> None:
+        self.tracing = tracing
         self.namespace = namespace
         self.db = db
         self.sub = subscription
         self.dlq_producer = dlq_producer
         self.metrics = metrics
-        self.bootstrap = bootstrap
+        self.kafka = kafka
         self.batch_size = batch_size
         self.max_attempts = max_attempts
         self.backoff = backoff_seconds
@@ -131,7 +135,7 @@ class ConsumerRunner:
         group_id = f"{self.namespace}pas.{self.sub.name}"
         return AIOKafkaConsumer(
             *(self.namespace + t for t in self.sub.topics()),
-            bootstrap_servers=self.bootstrap,
+            **client_kwargs(self.kafka),
             group_id=group_id,
             client_id=group_id,
             enable_auto_commit=False,
@@ -156,6 +160,10 @@ class ConsumerRunner:
     async def process(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
         items: list[_Item] = []
         for record in records:
+            known = peek_type(record.headers)
+            if known is not None and known not in self.sub.handlers:  # not ours to read: not even parsed
+                self.metrics.events_skipped.labels(self.sub.name, f"{known[0]}.v{known[1]}").inc()
+                continue
             try:
                 envelope = decode_kafka(record.value, list(record.headers))
             except MalformedEvent as exc:
@@ -261,18 +269,34 @@ class ConsumerRunner:
     async def _handle_run(self, uow: UnitOfWork, run: list[_Item]) -> None:
         first = run[0].envelope
         # Events a handler emits carry the correlation id and trace of what caused them
-        # (UnitOfWork.emit(cause=...) sets them per event; this is the default).
+        # (UnitOfWork.emit(cause=...) sets them per event; this is the default). The run is the
+        # first event's work in its trace: a CONSUMER span with tracing on, the others linked.
         token = correlation_id.set(first.correlationid or first.id)
-        trace_token = trace_parent.set(child_traceparent(first.traceparent))
+        topic = run[0].record.topic
+        attributes = {
+            "messaging.system": "kafka",
+            "messaging.operation.type": "process",
+            "messaging.destination.name": topic,
+            "messaging.consumer.group.name": f"{self.namespace}pas.{self.sub.name}",
+            "messaging.message.id": first.id,
+            "messaging.batch.message_count": len(run),
+            "cloudevents.event_type": first.type,
+        }
         try:
-            await run[0].handler(uow, [Received(i.envelope, i.payload) for i in run])
+            with self.tracing.span(
+                f"process {topic}",
+                SpanKind.CONSUMER,
+                parent=_sent_in(run[0]),
+                attributes=attributes,
+                links=[_sent_in(i) for i in run[1:]] if self.tracing.enabled else (),
+            ):
+                await run[0].handler(uow, [Received(i.envelope, i.payload) for i in run])
         except Exception as exc:
             if _is_transient(exc):
                 raise
             raise _HandlerFailed(f"{type(exc).__name__}: {exc}") from exc
         finally:
             correlation_id.reset(token)
-            trace_parent.reset(trace_token)
 
     async def _apply_one_with_retries(self, item: _Item) -> None:
         error = ""
@@ -310,6 +334,15 @@ class ConsumerRunner:
             "message sent to dead-letter topic",
             extra={"topic": record.topic, "partition": record.partition, "offset": record.offset, "error": error[:500]},
         )
+
+
+def _sent_in(item: _Item) -> str:
+    """The trace context a message was sent in: its `traceparent` header (the relay's PRODUCER
+    span), else the context its event was written in (`ce_traceparent`)."""
+    for name, value in item.record.headers:
+        if name == TRACEPARENT_HEADER and value:
+            return str(value.decode(errors="replace"))
+    return item.envelope.traceparent or ""
 
 
 def _runs(items: list[_Item]) -> list[list[_Item]]:

@@ -277,6 +277,15 @@ async def fetch_rows(session: AsyncSession, query: Select[Any], params: dict[str
     return rows
 
 
+def _caused_in(cause: Envelope) -> str:
+    """The trace context of an event caused by `cause`: the work in hand when it belongs to the
+    cause's trace (the consumer's span applying it), else a new span id in the cause's trace."""
+    current = trace_parent.get()
+    if current and cause.traceparent and current[3:35] == cause.traceparent[3:35]:
+        return current
+    return child_traceparent(cause.traceparent)
+
+
 class UnitOfWork:
     """One business transaction: state changes, outbox rows and audit entries commit together."""
 
@@ -335,7 +344,7 @@ class UnitOfWork:
             dataschema=event_type.dataschema,
             uptcode=uptcode,
             kanwilcode=kanwilcode,
-            traceparent=child_traceparent(cause.traceparent) if cause else (trace_parent.get() or ""),
+            traceparent=_caused_in(cause) if cause else (trace_parent.get() or ""),
             correlationid=(cause.correlationid or cause.id) if cause else (correlation_id.get() or ""),
         )
         self._outbox_rows.append(

@@ -18,11 +18,13 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from aiokafka import AIOKafkaProducer
+from opentelemetry.trace import Span, SpanKind
 from sqlalchemy import RowMapping, delete, func, select, text, update
 
 from pas_shared.db import Database, utcnow
 from pas_shared.events.envelope import CONTENT_TYPE
 from pas_shared.metrics import Metrics
+from pas_shared.tracing import NO_TRACING, TRACEPARENT_HEADER, Tracing, end_spans, traceparent_of
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +44,9 @@ class Relay:
         namespace: str = "",
         publish_timeout: float = 30.0,
         retention: timedelta = timedelta(days=3),
+        tracing: Tracing = NO_TRACING,
     ) -> None:
+        self.tracing = tracing
         self.namespace = namespace
         self.db = db
         self.new_producer = new_producer
@@ -149,21 +153,45 @@ class Relay:
         return len(rows)
 
     async def _send(self, rows: Sequence[RowMapping]) -> None:
-        """Send every row and wait for every delivery report (acks=all)."""
+        """Send every row and wait for every delivery report (acks=all). With tracing on, each
+        event gets a PRODUCER span, a child of the context it was written in, that lasts until
+        its delivery is confirmed; the message's `traceparent` header names that span."""
         producer = await self._producer()
         deliveries = []
-        for row in rows:
-            headers = [(f"ce_{k}", v.encode()) for k, v in json.loads(row["attributes"]).items()]
-            headers.append(("content-type", CONTENT_TYPE.encode()))
-            deliveries.append(
-                await producer.send(
-                    self.namespace + row["topic"],
-                    value=row["data"].encode(),
-                    key=row["message_key"].encode(),
-                    headers=headers,
+        spans: list[Span] = []
+        try:
+            for row in rows:
+                attributes = json.loads(row["attributes"])
+                topic = self.namespace + row["topic"]
+                headers = [(f"ce_{k}", v.encode()) for k, v in attributes.items()]
+                headers.append(("content-type", CONTENT_TYPE.encode()))
+                span = self._send_span(topic, attributes, row["message_key"]) if self.tracing.enabled else None
+                if span is not None:
+                    spans.append(span)
+                    headers.append((TRACEPARENT_HEADER, traceparent_of(span).encode()))
+                deliveries.append(
+                    await producer.send(topic, value=row["data"].encode(), key=row["message_key"].encode(), headers=headers)
                 )
-            )
-        await asyncio.gather(*deliveries)
+            await asyncio.gather(*deliveries)
+        except BaseException as exc:
+            end_spans(spans, exc)
+            raise
+        end_spans(spans)
+
+    def _send_span(self, topic: str, event: dict[str, str], key: str) -> Span | None:
+        return self.tracing.start_span(
+            f"send {topic}",
+            SpanKind.PRODUCER,
+            parent=event.get("traceparent"),
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.operation.type": "send",
+                "messaging.destination.name": topic,
+                "messaging.message.id": event["id"],
+                "messaging.kafka.message.key": key,
+                "cloudevents.event_type": event["type"],
+            },
+        )
 
     async def _record_failure(self, seqs: list[int], error: str) -> None:
         outbox = self.db.tables.outbox

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import httpx
 from aiokafka import AIOKafkaProducer
-from fastapi import APIRouter, Depends, FastAPI, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.routing import APIRoute, iter_route_contexts
+from opentelemetry.trace import SpanKind, StatusCode
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -27,12 +28,13 @@ from pas_shared.ids import new_id
 from pas_shared.jobs import Job, JobRunner
 from pas_shared.kafka import dlq_topic, ensure_topics, new_producer, until_done
 from pas_shared.limits import BodyLimitMiddleware
-from pas_shared.logging import child_traceparent, configure_logging, correlation_id, trace_parent
-from pas_shared.metrics import Metrics
+from pas_shared.logging import configure_logging, correlation_id
+from pas_shared.metrics import DatabaseGauge, Metrics
 from pas_shared.migrations import upgrade_to_head
 from pas_shared.outbox import Relay
 from pas_shared.problems import document_problems, install_error_handlers
 from pas_shared.settings import ServiceSettings
+from pas_shared.tracing import NO_TRACING, Tracing
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +56,17 @@ class ServiceSpec:
     own_jwks: Callable[[Database], JwksLoader] | None = None
     # Run once at startup after the migrations (e.g. the gateway's first signing key, demo users).
     on_start: list[Callable[[Database], Awaitable[None]]] = field(default_factory=list)
+    # The service's own gauges, counted in its database at each scrape of /metrics.
+    gauges: list[DatabaseGauge] = field(default_factory=list)
 
 
 class KafkaRuntime:
     """Topics, producer, relay and consumers, started in the background: a service with no
     broker still starts, takes writes into its outbox, and says 'not ready' until it is back."""
 
-    def __init__(self, spec: ServiceSpec, db: Database, metrics: Metrics) -> None:
+    def __init__(self, spec: ServiceSpec, db: Database, metrics: Metrics, tracing: Tracing = NO_TRACING) -> None:
         self.spec = spec
+        self.tracing = tracing
         self.settings = spec.settings
         self.db = db
         self.metrics = metrics
@@ -83,21 +88,22 @@ class KafkaRuntime:
         await until_done(
             "topic setup",
             lambda: ensure_topics(
-                s.kafka_bootstrap, self.topics(), partitions=s.topic_partitions, replication=s.topic_replication
+                s.kafka_connection(), self.topics(), partitions=s.topic_partitions, replication=s.topic_replication
             ),
         )
-        producer = new_producer(s.kafka_bootstrap, f"pas.{s.service_name}")
+        producer = new_producer(s.kafka_connection(), f"pas.{s.service_name}")
         await until_done("producer start", producer.start)
         self.producer = producer
         if s.relay_enabled:
             relay = Relay(
                 self.db,
-                lambda: new_producer(s.kafka_bootstrap, f"pas.{s.service_name}.relay"),
+                lambda: new_producer(s.kafka_connection(), f"pas.{s.service_name}.relay"),
                 self.metrics,
                 service=s.service_name,
                 batch_size=s.relay_batch_size,
                 idle_poll_seconds=s.relay_idle_poll_seconds,
                 namespace=s.kafka_namespace,
+                tracing=self.tracing,
             )
             self._tasks.append(asyncio.create_task(_supervise("relay", relay.run), name="relay"))
         if s.consumers_enabled:
@@ -107,11 +113,12 @@ class KafkaRuntime:
                     sub,
                     producer,
                     self.metrics,
-                    bootstrap=s.kafka_bootstrap,
+                    kafka=s.kafka_connection(),
                     batch_size=s.consumer_batch_size,
                     max_attempts=s.consumer_max_attempts,
                     backoff_seconds=s.consumer_backoff_seconds,
                     namespace=s.kafka_namespace,
+                    tracing=self.tracing,
                 )
                 self.runners.append(runner)
                 self._tasks.append(asyncio.create_task(_supervise(f"consumer {sub.name}", _consume(runner)), name=sub.name))
@@ -161,12 +168,18 @@ async def _supervise(name: str, fn: Callable[[], Awaitable[None]]) -> None:
             delay = min(10.0, delay * 2)
 
 
-class RequestContextMiddleware:
-    """Correlation id (X-Request-ID in and out, and in every log line) and request latency."""
+# Probes and scrapes: no span each (every few seconds per pod, they would drown the traces).
+UNTRACED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+
+class RequestContextMiddleware:
+    """Correlation id (X-Request-ID in and out, and in every log line), the request's trace (a
+    SERVER span continuing its `traceparent` when tracing is on) and request latency."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics, tracing: Tracing = NO_TRACING) -> None:
         self.app = app
         self.metrics = metrics
+        self.tracing = tracing
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -176,7 +189,9 @@ class RequestContextMiddleware:
         incoming = headers.get(b"x-request-id", b"").decode(errors="replace")
         cid = incoming[:100] if incoming else new_id()
         token = correlation_id.set(cid)
-        trace_token = trace_parent.set(child_traceparent(headers.get(b"traceparent", b"").decode(errors="replace")))
+        incoming_trace = headers.get(b"traceparent", b"").decode(errors="replace")
+        tracing = NO_TRACING if scope["path"] in UNTRACED_PATHS else self.tracing
+        method = scope["method"]
         started = time.perf_counter()
         status = 500
 
@@ -187,23 +202,37 @@ class RequestContextMiddleware:
                 message.setdefault("headers", []).append((b"x-request-id", cid.encode()))
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            route = scope.get("route")
-            path = getattr(route, "path", "unmatched")
-            self.metrics.http_latency.labels(scope["method"], path, str(status)).observe(time.perf_counter() - started)
-            correlation_id.reset(token)
-            trace_parent.reset(trace_token)
+        attributes = {"http.request.method": method, "url.path": scope["path"]}
+        with tracing.span(method, SpanKind.SERVER, parent=incoming_trace, attributes=attributes) as span:
+            try:
+                await self.app(scope, receive, send_with_id)
+            finally:
+                route = scope.get("route")
+                path = getattr(route, "path", "unmatched")
+                self.metrics.http_latency.labels(method, path, str(status)).observe(time.perf_counter() - started)
+                if span is not None:
+                    span.update_name(f"{method} {path}")
+                    span.set_attributes({"http.route": path, "http.response.status_code": status})
+                    if status >= 500:
+                        span.set_status(StatusCode.ERROR)
+                correlation_id.reset(token)
 
 
 def create_app(spec: ServiceSpec) -> FastAPI:
     settings = spec.settings
-    metrics = Metrics(settings.service_name)
+    metrics = Metrics(settings.service_name, spec.gauges)
+    tracing = Tracing(settings.service_name)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.service_name, settings.log_level, settings.log_json)
+        # A test hands the SDK's in-memory exporter in as app.state.span_exporter.
+        tracing.start(
+            settings.tracing_exporter,
+            otlp_endpoint=settings.tracing_otlp_endpoint,
+            sample_ratio=settings.tracing_sample_ratio,
+            span_exporter=getattr(app.state, "span_exporter", None),
+        )
         url = settings.resolved_database_url()
         db = Database(url, spec.tables)  # first: it also creates a SQLite file's folder
         if settings.migrate_on_start:
@@ -212,7 +241,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
             await task(db)
         jwks_client = httpx.AsyncClient(timeout=5)
         app.state.token_verifier = verifier_for(settings, spec.own_jwks(db) if spec.own_jwks else None, jwks_client)
-        runtime = KafkaRuntime(spec, db, metrics)
+        runtime = KafkaRuntime(spec, db, metrics, tracing)
         app.state.db = db
         app.state.kafka = runtime
         app.state.readiness_checks = {
@@ -235,21 +264,26 @@ def create_app(spec: ServiceSpec) -> FastAPI:
             await runtime.stop()
             await jwks_client.aclose()
             await db.dispose()
+            tracing.stop()  # last: the relay's and consumers' spans are exported too
 
     app = FastAPI(
         title=spec.title, description=spec.description, version=service_version(settings.service_name), lifespan=lifespan
     )
     app.state.metrics = metrics
     app.state.settings = settings
+    app.state.tracing = tracing
     install_error_handlers(app)
     install_access_errors(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_body_bytes)  # inside the request context
-    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics, tracing=tracing)
     document_problems(app)
     app.include_router(health.router)
 
     @app.get("/metrics", include_in_schema=False)
-    async def prometheus_metrics() -> Response:
+    async def prometheus_metrics(request: Request) -> Response:
+        if metrics.database_gauges:
+            clock = getattr(request.app.state, "clock", None) or (lambda: datetime.now(UTC))
+            await metrics.refresh_database_gauges(request.app.state.db, clock())
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     for router in spec.public_routers:  # first: a protected catch-all (the gateway's forwarding) must not shadow them

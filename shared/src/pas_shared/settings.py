@@ -2,11 +2,27 @@
 
 from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from pas_shared.kafka import KafkaConnection, SaslMechanism, SecurityProtocol
+from pas_shared.tracing import Exporter
 
 # Only asymmetric JWT algorithms (pas_shared.auth refuses the others too).
 ASYMMETRIC_ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"})
+
+
+# KafkaConnection's fields as the settings that fill them (without the service's prefix).
+KAFKA_ENV_SUFFIX = {
+    "bootstrap": "KAFKA_BOOTSTRAP",
+    "security_protocol": "KAFKA_SECURITY_PROTOCOL",
+    "sasl_mechanism": "KAFKA_SASL_MECHANISM",
+    "username": "KAFKA_USERNAME",
+    "password": "KAFKA_PASSWORD",
+    "ca_file": "KAFKA_SSL_CA_FILE",
+    "cert_file": "KAFKA_SSL_CERT_FILE",
+    "key_file": "KAFKA_SSL_KEY_FILE",
+}
 
 
 class SettingsError(ValueError):
@@ -48,6 +64,12 @@ class ServiceSettings(BaseSettings):
             prefix = str(self.model_config.get("env_prefix", ""))
             problems = [(prefix + "_".join(str(part) for part in e["loc"]).upper(), e["msg"]) for e in exc.errors()]
             raise SettingsError(problems) from None
+        # Rules across settings (SASL needs a username, ...), reported like a field's own rule.
+        prefix = str(self.model_config.get("env_prefix", ""))
+        kafka = self.kafka_connection()
+        problems = [(f"{prefix}{KAFKA_ENV_SUFFIX[name]}", message) for name, message in kafka.problems()]
+        if problems:
+            raise SettingsError(problems)
 
     service_name: str = Field(description="Short service name, used in event sources and logs.")
     port: int = Field(ge=1, le=65535, description="HTTP port the service listens on.")
@@ -57,6 +79,27 @@ class ServiceSettings(BaseSettings):
         description="SQLAlchemy async URL. Empty: a SQLite file under .run/ (laptop default).",
     )
     kafka_bootstrap: str = Field(default="127.0.0.1:9092", description="Kafka bootstrap servers, comma separated.")
+    kafka_security_protocol: SecurityProtocol = Field(
+        default="PLAINTEXT",
+        description="How clients reach Kafka: PLAINTEXT (local runs), SSL (TLS; with a client certificate it is "
+        "mutual TLS, the production services' KafkaUser), SASL_SSL (username and password over TLS) or SASL_PLAINTEXT.",
+    )
+    kafka_sasl_mechanism: SaslMechanism = Field(
+        default="SCRAM-SHA-512", description="SASL mechanism with SASL_SSL or SASL_PLAINTEXT (PLAIN only over TLS)."
+    )
+    kafka_username: str = Field(default="", description="SASL username; required with SASL_SSL or SASL_PLAINTEXT.")
+    kafka_password: SecretStr = Field(
+        default=SecretStr(""),
+        description="SASL password; required with SASL_SSL or SASL_PLAINTEXT. A secret: from a Secret, never logged.",
+    )
+    kafka_ssl_ca_file: str = Field(
+        default="",
+        description="PEM file of the CA that signed the brokers' certificates (SSL, SASL_SSL). Empty: the system's CAs.",
+    )
+    kafka_ssl_cert_file: str = Field(
+        default="", description="PEM client certificate for mutual TLS (with KAFKA_SSL_KEY_FILE). Empty: no client certificate."
+    )
+    kafka_ssl_key_file: str = Field(default="", description="PEM private key of KAFKA_SSL_CERT_FILE (unencrypted).")
     kafka_namespace: str = Field(
         default="",
         pattern=r"^[a-z0-9.-]*$",
@@ -90,6 +133,22 @@ class ServiceSettings(BaseSettings):
         default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$", description="Least severe level logged."
     )
     log_json: bool = Field(default=True, description="One JSON object per log line (off: plain text for a terminal).")
+    tracing_exporter: Exporter = Field(
+        default="none",
+        description="Where OpenTelemetry spans go: none (off: no span is made), otlp (an OTLP/HTTP collector at "
+        "TRACING_OTLP_ENDPOINT) or console (standard output, for a laptop). The spans name the service.",
+    )
+    tracing_otlp_endpoint: str = Field(
+        default="http://127.0.0.1:4318/v1/traces",
+        pattern=r"^https?://",
+        description="Full URL of the collector's OTLP/HTTP traces endpoint (with /v1/traces), for TRACING_EXPORTER=otlp.",
+    )
+    tracing_sample_ratio: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="Share of new traces recorded; a trace that arrives sampled or not (its traceparent) keeps that choice.",
+    )
     max_request_body_bytes: int = body_limit_field(1_048_576)
     auth_jwks_url: str = Field(
         default="",
@@ -134,6 +193,19 @@ class ServiceSettings(BaseSettings):
         if value and not value.startswith(("http://", "https://", "file://")):
             raise ValueError("must start with http://, https:// or file://")
         return value
+
+    def kafka_connection(self) -> KafkaConnection:
+        """How this service's Kafka clients connect (pas_shared.kafka.client_kwargs)."""
+        return KafkaConnection(
+            bootstrap=self.kafka_bootstrap,
+            security_protocol=self.kafka_security_protocol,
+            sasl_mechanism=self.kafka_sasl_mechanism,
+            username=self.kafka_username,
+            password=self.kafka_password,
+            ca_file=self.kafka_ssl_ca_file,
+            cert_file=self.kafka_ssl_cert_file,
+            key_file=self.kafka_ssl_key_file,
+        )
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite+aiosqlite:///.run/local/{self.service_name}.db"

@@ -17,7 +17,7 @@ from pas_shared.db import Database
 async def run(settings: Settings) -> dict[str, int]:
     db = Database(settings.resolved_database_url(), platform)
     try:
-        return await rebuild_kpis(db, bootstrap=settings.kafka_bootstrap, namespace=settings.kafka_namespace)
+        return await rebuild_kpis(db, kafka=settings.kafka_connection(), namespace=settings.kafka_namespace)
     finally:
         await db.dispose()
 

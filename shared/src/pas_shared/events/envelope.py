@@ -8,6 +8,7 @@ binding (`cloudevents.v1.kafka`), which the test suite uses to read our messages
 
 import json
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
@@ -38,9 +39,9 @@ class Envelope(BaseModel):
     correlationid: str = ""
     data: dict[str, Any]
 
-    @property
+    @cached_property
     def version(self) -> int:
-        return int(self.dataschema.rsplit(".v", 1)[1].removesuffix(".json"))
+        return _schema_version(self.dataschema)
 
     def attributes(self) -> dict[str, str]:
         return cloudevent_attributes(
@@ -98,6 +99,36 @@ def encode_kafka(envelope: Envelope) -> tuple[bytes, bytes, list[tuple[str, byte
     return envelope.subject.encode(), value, headers
 
 
+_TYPE_KEYS: dict[tuple[bytes, bytes], tuple[str, int] | None] = {}
+
+
+def peek_type(headers: list[tuple[str, bytes]] | tuple[tuple[str, bytes], ...]) -> tuple[str, int] | None:
+    """(type, version) from a message's `ce_type` and `ce_dataschema` headers alone, or None if
+    they are missing or unreadable: lets a consumer pass over events it does not read without
+    parsing them (the consumers that read a type judge its messages and dead-letter the bad)."""
+    type_raw = schema_raw = None
+    for name, raw in headers:
+        if name == "ce_type":
+            type_raw = raw
+        elif name == "ce_dataschema":
+            schema_raw = raw
+    if type_raw is None or schema_raw is None:
+        return None
+    key = (type_raw, schema_raw)
+    if key not in _TYPE_KEYS:
+        if len(_TYPE_KEYS) > 10_000:  # bounded: a flood of made-up types must not grow it forever
+            _TYPE_KEYS.clear()
+        try:
+            _TYPE_KEYS[key] = (type_raw.decode(), _schema_version(schema_raw.decode()))
+        except (UnicodeDecodeError, ValueError, IndexError):
+            _TYPE_KEYS[key] = None
+    return _TYPE_KEYS[key]
+
+
+def _schema_version(dataschema: str) -> int:
+    return int(dataschema.rsplit(".v", 1)[1].removesuffix(".json"))
+
+
 def decode_kafka(value: bytes | None, headers: list[tuple[str, bytes]] | tuple[tuple[str, bytes], ...]) -> Envelope:
     attrs: dict[str, Any] = {}
     content_type = None
@@ -119,8 +150,8 @@ def decode_kafka(value: bytes | None, headers: list[tuple[str, bytes]] | tuple[t
     if value is None:
         raise MalformedEvent("message has no value")
     try:
-        data = json.loads(value)
-    except ValueError as exc:
+        data = json.loads(value.decode())  # JSON travels as UTF-8 (RFC 8259); a str skips json's encoding sniffing
+    except ValueError as exc:  # UnicodeDecodeError included
         raise MalformedEvent(f"value is not JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise MalformedEvent("event data must be a JSON object")

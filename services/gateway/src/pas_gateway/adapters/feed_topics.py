@@ -9,18 +9,20 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
+from pas_shared.kafka import KafkaConnection, client_kwargs
+
 log = logging.getLogger(__name__)
 
 MS_PER_DAY = 86_400_000
 
 
 async def ensure_partner_topics(
-    bootstrap: str, retention_days: dict[str, int], *, partitions: int, replication: int
+    kafka: KafkaConnection, retention_days: dict[str, int], *, partitions: int, replication: int
 ) -> list[str]:
     """Create missing topics (name -> retention days) and set every topic's retention. Returns the created ones."""
     if not retention_days:
         return []
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    admin = AIOKafkaAdminClient(**client_kwargs(kafka), request_timeout_ms=10_000)
     await admin.start()
     try:
         existing = set(await admin.list_topics())

@@ -8,6 +8,7 @@ from sqlalchemy import delete
 from pas_gateway.adapters.kpi_store import clear_read_models
 from pas_shared.consumer import Subscription
 from pas_shared.db import Database, UnitOfWork
+from pas_shared.kafka import KafkaConnection, client_kwargs
 
 RETIRED_CONSUMERS = ("gateway.kpi-occupancy",)  # the consumer of migration 0002's read model
 
@@ -23,8 +24,8 @@ async def clear(db: Database, subscriptions: list[Subscription]) -> None:
         uow.audit("kpi.rebuilt", "kpi-read-models", "all", after={"consumers": names})
 
 
-async def _partitions(bootstrap: str, topics: list[str]) -> dict[str, list[int]]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def _partitions(kafka: KafkaConnection, topics: list[str]) -> dict[str, list[int]]:
+    admin = AIOKafkaAdminClient(**client_kwargs(kafka))
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -35,19 +36,19 @@ async def _partitions(bootstrap: str, topics: list[str]) -> dict[str, list[int]]
         await admin.close()
 
 
-async def rewind(bootstrap: str, namespace: str, subscriptions: list[Subscription]) -> dict[str, int]:
+async def rewind(kafka: KafkaConnection, namespace: str, subscriptions: list[Subscription]) -> dict[str, int]:
     """Commit the beginning offset of every partition of every topic each KPI consumer group
     reads. The group must have no running member (the gateway's consumers stopped): Kafka refuses
     a commit from outside an active group. Returns the partitions rewound per group."""
     rewound: dict[str, int] = {}
     for sub in subscriptions:
         group_id = f"{namespace}pas.{sub.name}"
-        found = await _partitions(bootstrap, [namespace + t for t in sub.topics()])
+        found = await _partitions(kafka, [namespace + t for t in sub.topics()])
         partitions = [TopicPartition(topic, p) for topic, ps in sorted(found.items()) for p in ps]
         rewound[group_id] = len(partitions)
         if not partitions:
             continue
-        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group_id, enable_auto_commit=False)
+        consumer = AIOKafkaConsumer(**client_kwargs(kafka), group_id=group_id, enable_auto_commit=False)
         await consumer.start()
         try:
             consumer.assign(partitions)

@@ -278,7 +278,7 @@ def jobs(settings: Settings) -> list[Job]:
         async with db.sessions() as session:
             active = await PartnerRepository(session).active()
         return await ensure_partner_topics(
-            settings.kafka_bootstrap,
+            settings.kafka_connection(),
             {settings.kafka_namespace + p.topic: p.retention_days for p in active},
             partitions=settings.topic_partitions,
             replication=settings.topic_replication,
