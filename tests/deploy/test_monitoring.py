@@ -1,7 +1,8 @@
 """Alert rules and dashboards (deploy/monitoring): every metric and label they name is one the
-code exposes (pas_shared.metrics.Metrics, plus the `pas_service` label the scrape adds and
-Prometheus's own `up`), the alerts the issue asks for exist, each alert has a runbook section in
-deploy/README.md, and there is one dashboard per service selecting that service."""
+code exposes (pas_shared.metrics.Metrics with the database gauges of the service's ServiceSpec,
+plus the `pas_service` label the scrape adds and Prometheus's own `up`), the alerts the issue
+asks for exist, each alert has a runbook section in deploy/README.md, and there is one dashboard
+per service selecting that service."""
 
 import json
 import re
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 
 from pas_shared.metrics import Metrics
-from tests.deploy.repo import DEPLOY, SERVICES, load_yaml
+from tests.deploy.repo import DEPLOY, SERVICES, load_yaml, service_spec
 
 MONITORING = DEPLOY / "monitoring"
 SCRAPE_LABELS = {"pas_service", "instance", "job"}
@@ -25,12 +26,14 @@ ALERT_CONCERNS = {
     "consumer lag": "pas_consumer_lag",
     "DLQ growth": "pas_events_dead_lettered_total",
     "error rate": 'status=~"5.."',
+    "escapes not escalated in time": "pas_security_escalations_overdue",
 }
 
 
-def code_metrics() -> tuple[set[str], set[str]]:
-    """(series names, label names) of every metric the services expose."""
-    metrics = Metrics("any")
+def code_metrics(service: str | None = None) -> tuple[set[str], set[str]]:
+    """(series names, label names) of every metric `service` exposes (None: any service)."""
+    services = SERVICES if service is None else (service,)
+    metrics = Metrics("any", [g for s in services for g in service_spec(s).gauges])
     series: set[str] = set()
     labels: set[str] = set()
     for family in metrics.registry.collect():
@@ -38,7 +41,7 @@ def code_metrics() -> tuple[set[str], set[str]]:
         series |= {family.name + s for s in suffixes.get(family.type, [""])}
         if family.type == "histogram":
             labels.add("le")  # the bucket label of every histogram
-    for value in vars(metrics).values():
+    for value in [*vars(metrics).values(), *(gauge for _, gauge in metrics.database_gauges)]:
         labels |= set(getattr(value, "_labelnames", ()))
     assert "pas_consumer_lag" in series and "pas_events_dead_lettered_total" in series, "the metric reader itself works"
     return series, labels
@@ -57,8 +60,8 @@ def names_in(expr: str) -> tuple[set[str], set[str]]:
     return {w for w in words if w not in PROMQL_WORDS and not re.fullmatch(r"e\d*", w)}, labels
 
 
-def check_expr(expr: str, where: str) -> set[str]:
-    series, labels = code_metrics()
+def check_expr(expr: str, where: str, service: str | None = None) -> set[str]:
+    series, labels = code_metrics(service)
     metrics, used_labels = names_in(expr)
     assert metrics, f"{where}: names no metric"
     unknown = metrics - series - PROMETHEUS_SERIES
@@ -99,14 +102,14 @@ def test_the_alerts_the_issue_asks_for_exist() -> None:
         assert needle in exprs, f"no alert on {concern}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="no metric says an escape's escalation is overdue: security keeps it in its database "
-    "(GET /api/v1/incidents/escalations/overdue) but exposes no Prometheus gauge; see deploy/README.md "
-    "'Escapes not escalated in time'. Strict: this fails once an alert exists, to drop the mark.",
-)
 def test_an_alert_for_escapes_not_escalated_in_time() -> None:
-    assert any("escalat" in r["expr"] for r in rules())
+    escalations = [r for r in rules() if "escalat" in r["expr"]]
+    assert escalations, "no alert on overdue escalations"
+    for rule in escalations:
+        assert check_expr(rule["expr"], rule["alert"], "security") == {"pas_security_escalations_overdue"}
+        assert rule["labels"]["severity"] == "critical"
+    with pytest.raises(AssertionError, match="not in the code"):  # a security gauge only
+        check_expr("max(pas_security_escalations_overdue)", "another service", "remission")
 
 
 def test_every_alert_has_a_runbook_section() -> None:
@@ -130,11 +133,11 @@ def test_one_dashboard_per_service_on_real_metrics(service: str) -> None:
     assert len(dashboard["panels"]) >= 8
     used: set[str] = set()
     for t in targets:
-        used |= check_expr(t["expr"], f"{service} dashboard {t['refId']}")
+        used |= check_expr(t["expr"], f"{service} dashboard {t['refId']}", service)
         assert f'pas_service="{service}"' in t["expr"], f"{service} dashboard shows another service: {t['expr']}"
         for label in re.findall(r"\{\{(\w+)\}\}", t.get("legendFormat", "")):
-            assert label in code_metrics()[1] | SCRAPE_LABELS
-    series, _ = code_metrics()
+            assert label in code_metrics(service)[1] | SCRAPE_LABELS
+    series, _ = code_metrics(service)
     shown = {s.removesuffix("_bucket").removesuffix("_count").removesuffix("_sum") for s in used}
     exposed = {
         s.removesuffix("_bucket").removesuffix("_count").removesuffix("_sum") for s in series if not s.endswith("_created")

@@ -5,6 +5,10 @@ Only idempotent calls (GET, HEAD) are retried, and only when the connection coul
 or that the service answers with 502/503/504, counts against the service's circuit breaker; while
 the circuit is open calls are refused at once, so a dead service costs the caller nothing and
 the other services are not affected.
+
+Each call carries the trace context in its `traceparent` header: a CLIENT span's with tracing
+on (pas_shared.tracing), the service's SERVER span continuing it; with tracing off, a new span
+id in the gateway's trace, so the service's log lines still carry the gateway's trace id.
 """
 
 import asyncio
@@ -14,8 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
+from opentelemetry.trace import SpanKind, StatusCode
 
 from pas_gateway.domain.circuit_breaker import BreakerState, CircuitBreaker
+from pas_shared.logging import trace_parent
+from pas_shared.tracing import NO_TRACING, TRACEPARENT_HEADER, Tracing
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +67,10 @@ class Upstream:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        tracing: Tracing = NO_TRACING,
     ) -> None:
         self.service = service
+        self.tracing = tracing
         self.base_url = base_url.rstrip("/")
         self.policy = policy
         self.breaker = CircuitBreaker(policy.failure_threshold, policy.cooldown_seconds)
@@ -97,9 +106,29 @@ class Upstream:
         timeout: float | None = None,
     ) -> UpstreamResponse:
         """Send one call (`path` from the service's root, `query` already encoded)."""
+        method = method.upper()
+        attributes = {
+            "http.request.method": method,
+            "url.full": f"{self.base_url}{path}",
+            "server.address": self.client.base_url.host,
+            "peer.service": self.service,
+        }
+        with self.tracing.span(
+            f"{method} {self.service}", SpanKind.CLIENT, parent=trace_parent.get(), attributes=attributes
+        ) as span:
+            traced = {**(headers or {}), TRACEPARENT_HEADER: trace_parent.get() or ""}
+            answer = await self._send(method, path, query=query, headers=traced, content=content, timeout=timeout)
+            if span is not None:
+                span.set_attribute("http.response.status_code", answer.status)
+                if answer.status >= 500:
+                    span.set_status(StatusCode.ERROR)
+            return answer
+
+    async def _send(
+        self, method: str, path: str, *, query: str, headers: dict[str, str], content: bytes, timeout: float | None
+    ) -> UpstreamResponse:
         if not self.breaker.allow(self._monotonic()):
             raise self._unavailable("circuit-open")
-        method = method.upper()
         attempts = 1 + (self.policy.retries if method in IDEMPOTENT_RETRIED else 0)
         url = f"{path}?{query}" if query else path
         request_timeout = (
@@ -146,8 +175,8 @@ class Upstreams:
         self._by_name = upstreams
 
     @classmethod
-    def from_urls(cls, urls: dict[str, str], policy: UpstreamPolicy) -> "Upstreams":
-        return cls({name: Upstream(name, url, policy) for name, url in urls.items()})
+    def from_urls(cls, urls: dict[str, str], policy: UpstreamPolicy, *, tracing: Tracing = NO_TRACING) -> "Upstreams":
+        return cls({name: Upstream(name, url, policy, tracing=tracing) for name, url in urls.items()})
 
     def __getitem__(self, service: str) -> Upstream:
         return self._by_name[service]

@@ -32,7 +32,7 @@ def _wrap_lifespan(app: FastAPI, settings: Settings) -> None:
 
     @asynccontextmanager
     async def lifespan(app_: FastAPI) -> AsyncIterator[Any]:
-        upstreams = Upstreams.from_urls(settings.upstream_urls(), _policy(settings))
+        upstreams = Upstreams.from_urls(settings.upstream_urls(), _policy(settings), tracing=app_.state.tracing)
         app_.state.upstreams = upstreams
         app_.state.openapi_catalog = OpenApiCatalog(
             upstreams, refresh_seconds=settings.openapi_refresh_seconds, retry_seconds=settings.openapi_retry_seconds

@@ -1,11 +1,11 @@
 """`/api/v1/{service}/{path}`: the gateway forwards a frontend's call to the service that owns it.
 
 The caller's token goes along (the service verifies it too), with the correlation id
-(`X-Request-ID`, as every service reads it), a child `traceparent` of the gateway's span, and
-`X-Forwarded-For`. The answer comes back as the service gave it: status, body, and the headers a
-client needs (content type, ETag, Location, Retry-After, WWW-Authenticate). A service that cannot
-be reached, or whose circuit is open, answers 503 problem+json with Retry-After; only its own
-routes are affected.
+(`X-Request-ID`, as every service reads it), `X-Forwarded-For`, and the trace context
+(`traceparent`, set by the upstream client: adapters/upstream.py). The answer comes back as the
+service gave it: status, body, and the headers a client needs (content type, ETag, Location,
+Retry-After, WWW-Authenticate). A service that cannot be reached, or whose circuit is open,
+answers 503 problem+json with Retry-After; only its own routes are affected.
 """
 
 import math
@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 
 from pas_gateway.adapters.upstream import Upstreams, UpstreamUnavailable
 from pas_shared.errors import NotFound
-from pas_shared.logging import child_traceparent, correlation_id, trace_parent
+from pas_shared.logging import correlation_id
 from pas_shared.problems import problem
 
 SERVICES = ("security", "rehabilitation", "remission", "food-audit")
@@ -34,7 +34,6 @@ router = APIRouter(tags=["proxy"])
 def _forwarded_headers(request: Request) -> dict[str, str]:
     headers = {name: request.headers[name] for name in REQUEST_HEADERS if name in request.headers}
     headers["x-request-id"] = correlation_id.get() or ""
-    headers["traceparent"] = child_traceparent(trace_parent.get())
     client = request.client.host if request.client else ""
     earlier = request.headers.get("x-forwarded-for", "")
     headers["x-forwarded-for"] = f"{earlier}, {client}" if earlier and client else earlier or client

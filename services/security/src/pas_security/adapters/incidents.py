@@ -167,6 +167,22 @@ class IncidentRepository:
         ).mappings()
         return [OverdueEscalation(_incident(r), Escalation(r["level"], r["due_at"])) for r in rows], total
 
+    async def overdue_escalation_counts(self, now: datetime) -> list[tuple[str, str, str, int]]:
+        """(kanwil_code, level, category, count) of the deadlines passed and not met, counted as
+        the overdue list counts them, over the whole nation (for the metrics)."""
+        e, c = incident_escalations, incidents.c
+        query = (
+            select(c.kanwil_code, e.c.level, c.category, func.count())
+            .join(e, e.c.incident_id == c.incident_id)
+            .where(
+                e.c.escalated_at.is_(None),
+                e.c.due_at < now,
+                c.status.not_in([IncidentStatus.DUPLICATE, IncidentStatus.NOT_REPORTABLE]),
+            )
+            .group_by(c.kanwil_code, e.c.level, c.category)
+        )
+        return [(k, lv, cat, int(n)) for k, lv, cat, n in (await self.session.execute(query)).all()]
+
     async def add(self, incident: Incident) -> None:
         """A new incident: its row and every child in one multi-row INSERT per table (its
         escalation deadlines too: a new incident has none stored yet, nothing to update)."""

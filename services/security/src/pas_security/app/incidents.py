@@ -184,6 +184,14 @@ async def overdue_escalations(
     return found, total, now
 
 
+async def overdue_escalation_counts(db: Database, now: datetime) -> dict[tuple[str, ...], float]:
+    """Overdue escalation deadlines per (Kanwil, level, category), nationally: the gauge behind
+    the alert on critical incidents (escapes first) not escalated in time."""
+    async with db.sessions() as session:
+        rows = await IncidentRepository(session).overdue_escalation_counts(now)
+    return {(kanwil, level, category): float(n) for kanwil, level, category, n in rows}
+
+
 def reference_data(on: date | None, *, clock: Clock) -> tuple[date, IncidentRules]:
     """The categories, severities, roles and escalation deadlines in force on a day (default: today)."""
     day = on or latest_local_today(clock)
