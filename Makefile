@@ -14,9 +14,11 @@ test:
 	scripts/test.sh
 
 # The long variants of tests/resilience: Schemathesis with many more examples per operation
-# (PAS_FUZZ_MAX_EXAMPLES, each app's run bounded by PAS_FUZZ_TIMEOUT seconds).
+# (PAS_FUZZ_MAX_EXAMPLES, each app's run bounded by PAS_FUZZ_TIMEOUT seconds), and the fault
+# tests scaled up (PAS_FAULTS_SCALE: kill rounds per service, malformed messages per kind x 20).
 soak:
-	PAS_FUZZ_MAX_EXAMPLES=$${PAS_FUZZ_MAX_EXAMPLES:-100} PAS_FUZZ_TIMEOUT=$${PAS_FUZZ_TIMEOUT:-3600} scripts/test.sh tests/resilience
+	PAS_FUZZ_MAX_EXAMPLES=$${PAS_FUZZ_MAX_EXAMPLES:-100} PAS_FUZZ_TIMEOUT=$${PAS_FUZZ_TIMEOUT:-3600} \
+	PAS_FAULTS_SCALE=$${PAS_FAULTS_SCALE:-3} scripts/test.sh tests/resilience
 
 unit: setup
 	.venv/bin/python -m pytest shared/tests services

@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import DBAPIError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pas_shared.errors import DomainError, FieldError
@@ -49,6 +49,11 @@ _RULES_ID = {
 }
 # PostgreSQL's SQLSTATEs for text it cannot store (NUL; a character outside the encoding).
 _UNSTORABLE_SQLSTATES = frozenset({"22021", "22P05"})
+# ... and for a server going away or not taking connections yet: class 08 (connection exception),
+# admin_shutdown, crash_shutdown, cannot_connect_now (a restart in progress).
+_UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
+# What a client is told to wait when the database cannot be reached (a restart takes seconds).
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 def english_requested(request: Request) -> bool:
@@ -101,6 +106,42 @@ def _unstorable_text(exc: BaseException) -> bool:
         orig = getattr(e, "orig", None)
         todo.extend([e.__cause__, e.__context__, orig if isinstance(orig, BaseException) else None])
     return False
+
+
+def _database_unavailable(exc: BaseException) -> bool:
+    """Whether an error (or what caused it) is the database being unreachable: refused or lost
+    connections, a server shutting down or starting up. Not the request's fault, nor a bug."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        sqlstate = str(getattr(e, "sqlstate", None) or "")
+        if sqlstate.startswith("08") or sqlstate in _UNAVAILABLE_SQLSTATES:
+            return True
+        if isinstance(e, ConnectionError | TimeoutError):
+            return True
+        if isinstance(e, DBAPIError) and e.connection_invalidated:
+            return True
+        orig = getattr(e, "orig", None)
+        todo.extend([e.__cause__, e.__context__, orig if isinstance(orig, BaseException) else None])
+    return False
+
+
+def _database_problem(request: Request, exc: BaseException) -> JSONResponse:
+    log.warning("database unavailable: %s: %s", type(exc).__name__, exc)
+    return problem(
+        request,
+        status=503,
+        code="database-unavailable",
+        title_id="Layanan tidak tersedia",
+        title_en="Service unavailable",
+        detail_id=f"Basis data tidak dapat dihubungi; coba lagi dalam {DATABASE_RETRY_AFTER_SECONDS} detik.",
+        detail_en=f"The database cannot be reached; try again in {DATABASE_RETRY_AFTER_SECONDS} seconds.",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
 
 
 def _allow(request: Request, exc: StarletteHTTPException) -> dict[str, str]:
@@ -166,7 +207,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StatementError)
     @app.exception_handler(UnicodeEncodeError)
+    @app.exception_handler(OSError)
     async def _unstorable(request: Request, exc: Exception) -> JSONResponse:
+        # The database unreachable (stopped, restarting, connection lost): 503 with Retry-After,
+        # so a client retries later instead of taking it for a bug (a 500).
+        if _database_unavailable(exc):
+            return _database_problem(request, exc)
         # The safety net behind pas_shared.api.Body: text the database cannot store, wherever it
         # came from (a query parameter, a body not deriving Body), is the caller's error, not ours.
         if not _unstorable_text(exc):
@@ -183,6 +229,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if _database_unavailable(exc):  # a driver error that reached here unwrapped
+            return _database_problem(request, exc)
         log.exception("unhandled error")
         return problem(
             request,
