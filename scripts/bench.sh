@@ -23,12 +23,18 @@
 # replayed events against raw consumption; the national KPI endpoint against a bare endpoint
 # with the same JSON); the words of GATEWAY_BENCH_ARGS go to it. BENCH_ONLY=gateway_kpi:
 #   BENCH_ONLY=gateway_kpi scripts/bench.sh --events 200000
+#
+# The national-scale load (bench/national_load.py: the five services and the gateway on the
+# synthetic register, a year of activity, a Remisi Umum batch, 200 KPI readers and 50 writers)
+# runs only when asked for, being much longer than the others; the words of NATIONAL_BENCH_ARGS
+# and the arguments go to it:
+#   BENCH_ONLY=national_load scripts/bench.sh --scale 0.05 --seconds 20
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 only=${BENCH_ONLY:-}
-case "$only" in "" | event_pipeline | remission_batch | incident_intake | gateway_kpi) ;;
-  *) echo "BENCH_ONLY: event_pipeline, remission_batch, incident_intake or gateway_kpi" >&2; exit 2 ;; esac
+case "$only" in "" | event_pipeline | remission_batch | incident_intake | gateway_kpi | national_load) ;;
+  *) echo "BENCH_ONLY: event_pipeline, remission_batch, incident_intake, gateway_kpi or national_load" >&2; exit 2 ;; esac
 scripts/setup.sh
 
 source scripts/private-infra.sh bench
@@ -37,6 +43,7 @@ read -r -a extra <<< "${BENCH_ARGS:-}"
 read -r -a remission_extra <<< "${REMISSION_BENCH_ARGS:-}"
 read -r -a incident_extra <<< "${INCIDENT_BENCH_ARGS:-}"
 read -r -a gateway_extra <<< "${GATEWAY_BENCH_ARGS:-}"
+read -r -a national_extra <<< "${NATIONAL_BENCH_ARGS:-}"
 status=0
 if [ -z "$only" ] || [ "$only" = event_pipeline ]; then
 .venv/bin/python bench/event_pipeline.py \
@@ -66,6 +73,13 @@ if [ -z "$only" ] || [ "$only" = gateway_kpi ]; then
     --kafka "127.0.0.1:$kafka_port" \
     --workdir "$run/bench" \
     "${gateway_extra[@]}" "${args[@]}" || { rc=$?; [ "$status" -ne 0 ] || status=$rc; }
+fi
+if [ "$only" = national_load ]; then
+  .venv/bin/python bench/national_load.py \
+    --pg "postgresql+asyncpg://postgres@127.0.0.1:$pg_port" \
+    --kafka "127.0.0.1:$kafka_port" \
+    --workdir "$run/bench" \
+    "${national_extra[@]}" "$@" || status=$?
 fi
 if [ "$status" -ne 0 ]; then
   echo "benchmark failed (exit $status)" >&2
