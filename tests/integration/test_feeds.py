@@ -21,6 +21,7 @@ import jsonschema
 from cloudevents.v1.kafka import KafkaMessage, from_binary
 from pydantic import BaseModel
 
+from pas_gateway.domain.feed_mapping import MAPPINGS
 from pas_gateway.domain.feeds import feed_event_id
 from pas_shared.events import food_audit, rehabilitation, remission, security
 from pas_shared.events.asyncapi import ASYNCAPI_DIR, PUBLIC_SCHEMA_DIR
@@ -66,7 +67,7 @@ def scenario() -> dict[str, Published]:
                 escaped_on=date(2026, 3, 1),
                 method="memanjat tembok",
             ),
-            subject="esc-1",
+            subject="inm-1",  # as security publishes escapes: by the inmate
             upt="LP-CIPINANG",
             kanwil="KW-DKI",
             at=AT,
@@ -81,7 +82,7 @@ def scenario() -> dict[str, Published]:
                 recaptured_on=date(2026, 3, 2),
                 place="Bekasi",
             ),
-            subject="esc-1",
+            subject="inm-1",
             upt="LP-CIPINANG",
             kanwil="KW-DKI",
             at=AT + timedelta(days=1),
@@ -96,7 +97,7 @@ def scenario() -> dict[str, Published]:
                 escaped_on=date(2026, 3, 1),
                 method="saat kunjungan",
             ),
-            subject="esc-2",
+            subject="inm-9",
             upt="LP-PATI",
             kanwil="KW-JATENG",
             at=AT,
@@ -386,7 +387,9 @@ async def test_the_scenario_gives_each_partner_exactly_its_messages_and_a_replay
                 origin = events[source].envelope
                 assert event["id"] == feed_event_id(partner_id, origin.source, origin.id)
                 assert event["source"] == "/pas/gateway" and event["specversion"] == "1.0"
-                assert event["subject"] == origin.subject and event["time"] == origin.time.isoformat()
+                # the public event's own id, never the internal subject (an escape's is the inmate)
+                public_id = origin.data[MAPPINGS[(origin.type, origin.version)].subject_field]
+                assert event["subject"] == public_id and event["time"] == origin.time.isoformat()
                 assert event["uptcode"] == origin.uptcode and event["kanwilcode"] == origin.kanwilcode
                 assert event["dataschema"] == f"/schemas/public/{event['type']}.v1.json"
                 assert "traceparent" not in event.get_attributes() and "correlationid" not in event.get_attributes()
@@ -463,6 +466,9 @@ async def test_a_suspended_partner_and_a_narrowed_allow_list(platform: Platform)
             "kanwil_code": "KW-DKI",
             "escaped_on": "2026-03-01",
         }
+        # nor the inmate another way: security keys escapes by inmate, the feed by the escape
+        assert replayed["subject"] == first["subject"] == "esc-1"
+        assert "inm-1" not in {str(v) for v in replayed.get_attributes().values()}
 
         assert (await gateway.patch(f"/api/v1/admin/partners/{police}", json={"active": False})).json()["active"] is False
         await events["recapture"].send(platform)

@@ -201,7 +201,7 @@ async def _forward(uow: UnitOfWork, events: list[Received[Any]]) -> None:
             partners,
             event_type=mapping.target,
             payload=payload,
-            subject=envelope.subject,
+            subject=str(payload[mapping.subject_field]),
             time=envelope.time,
             uptcode=envelope.uptcode or payload.get("upt_code", ""),
             kanwilcode=envelope.kanwilcode or payload.get("kanwil_code", ""),

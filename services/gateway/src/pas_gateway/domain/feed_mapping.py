@@ -29,6 +29,9 @@ class Mapping:
     source: EventType[Any]
     target: public.PublicEventType[Any]
     build: Callable[[Any, str], BaseModel]  # (internal payload, kanwil code) -> public payload
+    # The public field naming the message's subject (and Kafka key): the public event's own id,
+    # never the internal subject, which may be an inmate id the partner is not allowed to see.
+    subject_field: str
 
 
 def _escape(p: EscapeReported, kanwil: str) -> BaseModel:
@@ -133,12 +136,12 @@ def _assistance(p: AssistanceDistributed, kanwil: str) -> BaseModel:
 MAPPINGS: dict[tuple[str, int], Mapping] = {
     m.source.key: m
     for m in (
-        Mapping(ESCAPE_REPORTED, public.ESCAPE_REPORTED, _escape),
-        Mapping(ESCAPEE_RECAPTURED, public.ESCAPEE_RECAPTURED, _recapture),
-        Mapping(INTEGRATION_RIGHT_DECIDED, public.INTEGRATION_RIGHT_DECIDED, _decided),
-        Mapping(INTEGRATION_RIGHT_REVOKED, public.INTEGRATION_RIGHT_REVOKED, _revoked),
-        Mapping(PERMIT_STATUS_CHANGED, public.PERMIT_STATUS_CHANGED, _permit),
-        Mapping(INSPECTION_COMPLETED, public.KITCHEN_INSPECTION_COMPLETED, _inspection),
-        Mapping(ASSISTANCE_DISTRIBUTED, public.SOCIAL_ASSISTANCE_DISTRIBUTED, _assistance),
+        Mapping(ESCAPE_REPORTED, public.ESCAPE_REPORTED, _escape, "escape_id"),
+        Mapping(ESCAPEE_RECAPTURED, public.ESCAPEE_RECAPTURED, _recapture, "escape_id"),
+        Mapping(INTEGRATION_RIGHT_DECIDED, public.INTEGRATION_RIGHT_DECIDED, _decided, "application_id"),
+        Mapping(INTEGRATION_RIGHT_REVOKED, public.INTEGRATION_RIGHT_REVOKED, _revoked, "application_id"),
+        Mapping(PERMIT_STATUS_CHANGED, public.PERMIT_STATUS_CHANGED, _permit, "permit_id"),
+        Mapping(INSPECTION_COMPLETED, public.KITCHEN_INSPECTION_COMPLETED, _inspection, "inspection_id"),
+        Mapping(ASSISTANCE_DISTRIBUTED, public.SOCIAL_ASSISTANCE_DISTRIBUTED, _assistance, "distribution_id"),
     )
 }
