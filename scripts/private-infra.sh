@@ -4,7 +4,7 @@
 
 run=$(mktemp -d "${TMPDIR:-/tmp}/pas-${1:-run}.XXXXXX")
 chmod 755 "$run"
-kafka_port=$(scripts/free-port.sh)
+kafka_port=$(scripts/free-port.sh pair)
 pg_port=$(scripts/free-port.sh)
 # Kafka's controller listens on kafka_port + 1.
 while [ "$pg_port" = "$kafka_port" ] || [ "$pg_port" = "$((kafka_port + 1))" ]; do pg_port=$(scripts/free-port.sh); done
