@@ -39,5 +39,5 @@ def create(settings: Settings | None = None) -> FastAPI:
             on_start=[identity.on_start(settings), feeds.on_start(settings)],
         )
     )
-    install_door(app, settings, proxy_router)
+    install_door(app, settings, proxy_router, hot_router=kpi_router)
     return app

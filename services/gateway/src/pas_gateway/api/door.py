@@ -18,13 +18,14 @@ from pas_gateway.app.openapi import OpenApiCatalog
 from pas_gateway.settings import Settings
 
 
-def install_door(app: FastAPI, settings: Settings, proxy_router: APIRouter) -> None:
+def install_door(app: FastAPI, settings: Settings, proxy_router: APIRouter, hot_router: APIRouter) -> None:
     _wrap_lifespan(app, settings)
     # Inside the request-context middleware (so the correlation id is set), outside the routes;
     # the audit sees the status the client gets.
     app.user_middleware.extend([Middleware(AuditMiddleware), Middleware(ETagMiddleware)])
     _serve_merged_openapi(app)
     _forwarding_last(app, proxy_router)
+    _hot_first(app, hot_router)
 
 
 def _wrap_lifespan(app: FastAPI, settings: Settings) -> None:
@@ -80,3 +81,15 @@ def _forwarding_last(app: FastAPI, proxy_router: APIRouter) -> None:
     for route in forwarding:
         app.router.routes.remove(route)
     app.router.routes.extend(forwarding)
+
+
+def _hot_first(app: FastAPI, hot_router: APIRouter) -> None:
+    """The most asked routes (the KPI answers every dashboard polls) are tried first: a request
+    is matched against the routes in order, and each included router tried before cost a third
+    of a cached KPI answer's CPU. Its paths overlap no other route's, so the order changes nothing else."""
+    hot: list[BaseRoute] = [r for r in app.router.routes if getattr(r, "original_router", None) is hot_router]
+    if not hot:
+        raise RuntimeError("the hot router was not included in the app")
+    for route in hot:
+        app.router.routes.remove(route)
+    app.router.routes[:0] = hot
