@@ -11,10 +11,13 @@ were allowed the same scope), the period asked and today's date. It is fresh whi
   gateway replicas applied, a source's lag on the broker and the clock reach the answer within
   that time.
 
-An answer whose time ran out (same version) is still given while ONE request computes the next
-one, so under load the answer is at most `ttl` plus one computation old; an answer the read
-models changed under is never given again (requests wait for the new one). Concurrent requests
-for a missing answer wait for the same computation. At most `max_entries` answers are kept
+An answer that is no longer fresh (its time ran out, or the read models changed) is still given
+to other requests while ONE request computes the next one: under a steady stream of events every
+batch changes the read models, and if every reader waited for a recomputation the answers would
+queue behind the database (measured in bench/national_load.py). So a reader gets an answer at most
+one computation behind, whose as-of times say so; the request that finds it stale and no one
+computing it waits for the new one, so a caller asking again after a change sees it. Concurrent
+requests for a missing answer wait for the same computation. At most `max_entries` answers are kept
 (the least recently computed go first).
 """
 
@@ -59,9 +62,12 @@ class AnswerCache:
     def peek(self, key: Hashable) -> CachedAnswer | None:
         """The answer `get` would give at once, if there is one (None: it must be computed)."""
         found = self._answers.get(key)
-        if found is not None and found.version == self.version.value:
-            if self._monotonic() - found.computed_at < self.ttl or key in self._computing:
-                return found  # fresh, or aged out and being computed again by another request
+        if found is None:
+            return None
+        if key in self._computing:
+            return found  # being computed again by another request: this one meanwhile
+        if found.version == self.version.value and self._monotonic() - found.computed_at < self.ttl:
+            return found
         return None
 
     async def get(self, key: Hashable, compute: Callable[[], Awaitable[bytes]]) -> CachedAnswer:
