@@ -3,13 +3,21 @@ releases travel as events and the other services react."""
 
 import asyncio
 
+import pytest
+
+from pas_remission.app import batches
 from tests.integration.harness import Platform, create_app, running, until_equal
 from tests.integration.test_event_flow import FACILITY, admission
 
 GRANTS = "pas.remission.remission.v1"
 
 
-async def test_batch_compute_approve_grants_once_and_releases_type_ii(platform: Platform) -> None:
+@pytest.mark.parametrize("chunk", [batches.APPROVAL_CHUNK, 1], ids=["one-chunk", "a-chunk-per-grant"])
+async def test_batch_compute_approve_grants_once_and_releases_type_ii(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    # An approval grants chunk by chunk in its one transaction: the same grants, events and releases either way.
+    monkeypatch.setattr(batches, "APPROVAL_CHUNK", chunk)
     await platform.create_databases("remission", "security")
     remission_app = create_app(platform, "remission", assume_programme_and_risk_met=True)
     async with running(remission_app) as remission, running(create_app(platform, "security")) as security:

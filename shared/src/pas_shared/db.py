@@ -294,6 +294,7 @@ class UnitOfWork:
         self.actor = actor
         self._outbox_rows: list[dict[str, Any]] = []
         self._audit_rows: list[dict[str, Any]] = []
+        self._emitted = False
 
     async def __aenter__(self) -> "UnitOfWork":
         self.session: AsyncSession = self.db.sessions()
@@ -309,7 +310,7 @@ class UnitOfWork:
                 await self.session.rollback()
         finally:
             await self.session.__aexit__(exc_type, exc, tb)
-        if exc_type is None and self._outbox_rows:
+        if exc_type is None and self._emitted:
             self.db.outbox_written.set()
 
     def emit(
@@ -347,6 +348,7 @@ class UnitOfWork:
             traceparent=_caused_in(cause) if cause else (trace_parent.get() or ""),
             correlationid=(cause.correlationid or cause.id) if cause else (correlation_id.get() or ""),
         )
+        self._emitted = True
         self._outbox_rows.append(
             {
                 "event_id": event_id,
@@ -381,8 +383,15 @@ class UnitOfWork:
             }
         )
 
-    async def _flush_pending(self) -> None:
+    async def write_events(self) -> None:
+        """Write the events emitted so far to the outbox now, in this transaction (they are still
+        published only if it commits), and let go of them: a use case emitting a national batch's
+        events chunk by chunk holds one chunk in memory, not all of them."""
         if self._outbox_rows:
             await bulk_insert(self.session, self.db.tables.outbox, self._outbox_rows)
+            self._outbox_rows = []
+
+    async def _flush_pending(self) -> None:
+        await self.write_events()
         if self._audit_rows:
             await bulk_insert(self.session, self.db.tables.audit_log, self._audit_rows)

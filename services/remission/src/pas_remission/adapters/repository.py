@@ -440,18 +440,20 @@ class BatchRepository:
         found = {bool(e): int(n) for e, n in (await self.session.execute(query)).all()}
         return {"eligible": found.get(True, 0), "not_eligible": found.get(False, 0)}
 
-    async def grantable(self, batch_id: str) -> list[Grantable]:
+    async def grantable(self, batch_id: str, *, after: str = "", limit: int) -> list[Grantable]:
         """The batch's eligible proposals for inmates still held (not released since), with the
         UPT and Kanwil holding them now (a transfer since the computation moves the grant with
-        the person)."""
+        the person): the first `limit` by inmate id after `after` (a national batch is taken in
+        chunks, so its grants and events are never all in memory at once)."""
         p = remission_proposals
         query = (
             select(
                 p.c.inmate_id, p.c.months, p.c.days, p.c.remission_type, p.c.release_on, inmates.c.upt_code, inmates.c.kanwil_code
             )
             .join(inmates, inmates.c.inmate_id == p.c.inmate_id)
-            .where(p.c.batch_id == batch_id, p.c.eligible.is_(True), inmates.c.released_on.is_(None))
+            .where(p.c.batch_id == batch_id, p.c.eligible.is_(True), inmates.c.released_on.is_(None), p.c.inmate_id > after)
             .order_by(p.c.inmate_id)
+            .limit(limit)
         )
         return [Grantable(*row) for row in await fetch_rows(self.session, query)]
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pas_remission.adapters.repository import BatchRepository, InmateRepository
+from pas_remission.adapters.repository import BatchRepository, Grantable, InmateRepository
 from pas_remission.app.access import batch_region, region_within
 from pas_remission.app.queries import FactsIn, case_for
 from pas_remission.domain.batch import Batch, BatchStatus, Designation, Proposal, Transition
@@ -17,6 +17,10 @@ from pas_shared.db import Database, UnitOfWork
 from pas_shared.errors import NotFound, RuleViolation
 from pas_shared.events.remission import InmateReleased, RemissionGranted
 from pas_shared.ids import new_id
+
+# Proposals granted per step of an approval, in its one transaction: a national batch's 150,000
+# grants and their events are written chunk by chunk, so the service never holds them all at once.
+APPROVAL_CHUNK = 5_000
 
 
 def _not_found(batch_id: str) -> NotFound:
@@ -160,57 +164,70 @@ async def approve_batch(db: Database, batch_id: str, *, decree_number: str, scop
             return batch, 0
         await repo.save(batch)
         occasion = batch.occasion if batch.holiday is None else f"{batch.occasion}:{batch.holiday}"
-        released = []
-        rows = []
-        for p in await repo.grantable(batch_id):
-            grant_id = new_id()
-            rows.append(
-                {
-                    "grant_id": grant_id,
-                    "inmate_id": p.inmate_id,
-                    "occasion": batch.occasion,
-                    "granted_on": batch.on,
-                    "months": p.months,
-                    "days": p.days,
-                    "batch_id": batch_id,
-                    "remission_type": p.remission_type,
-                    "decree_number": decree_number,
-                }
-            )
+        granted = 0
+        after = ""
+        while chunk := await repo.grantable(batch_id, after=after, limit=APPROVAL_CHUNK):
+            after = chunk[-1].inmate_id
+            granted += await _grant(uow, batch, chunk, occasion=occasion, decree_number=decree_number)
+        uow.audit(
+            "remission-batch.approved", "remission-batch", batch_id, after={"decree_number": decree_number, "grants": granted}
+        )
+    return batch, granted
+
+
+async def _grant(uow: UnitOfWork, batch: Batch, chunk: list[Grantable], *, occasion: str, decree_number: str) -> int:
+    """Grant one chunk of an approved batch: its grant rows, events and releases written now, in
+    the approval's transaction."""
+    batch_id = batch.batch_id
+    released = []
+    rows = []
+    for p in chunk:
+        grant_id = new_id()
+        rows.append(
+            {
+                "grant_id": grant_id,
+                "inmate_id": p.inmate_id,
+                "occasion": batch.occasion,
+                "granted_on": batch.on,
+                "months": p.months,
+                "days": p.days,
+                "batch_id": batch_id,
+                "remission_type": p.remission_type,
+                "decree_number": decree_number,
+            }
+        )
+        uow.emit(
+            RemissionGranted(
+                grant_id=grant_id,
+                batch_id=batch_id,
+                inmate_id=p.inmate_id,
+                upt_code=p.upt_code,
+                occasion=occasion,
+                granted_on=batch.on,
+                months=p.months,
+                days=p.days,
+                remission_type=p.remission_type,
+                decree_number=decree_number,
+                release_on=p.release_on,
+            ),
+            subject=p.inmate_id,
+            uptcode=p.upt_code,
+            kanwilcode=p.kanwil_code,
+        )
+        if p.remission_type == "II" and p.release_on == batch.on:  # nothing left to serve: released today
+            released.append(p.inmate_id)
             uow.emit(
-                RemissionGranted(
-                    grant_id=grant_id,
-                    batch_id=batch_id,
-                    inmate_id=p.inmate_id,
-                    upt_code=p.upt_code,
-                    occasion=occasion,
-                    granted_on=batch.on,
-                    months=p.months,
-                    days=p.days,
-                    remission_type=p.remission_type,
-                    decree_number=decree_number,
-                    release_on=p.release_on,
+                InmateReleased(
+                    inmate_id=p.inmate_id, upt_code=p.upt_code, released_on=batch.on, reason=ReleaseReason.REMISSION_II.value
                 ),
                 subject=p.inmate_id,
                 uptcode=p.upt_code,
                 kanwilcode=p.kanwil_code,
             )
-            if p.remission_type == "II" and p.release_on == batch.on:  # nothing left to serve: released today
-                released.append(p.inmate_id)
-                uow.emit(
-                    InmateReleased(
-                        inmate_id=p.inmate_id, upt_code=p.upt_code, released_on=batch.on, reason=ReleaseReason.REMISSION_II.value
-                    ),
-                    subject=p.inmate_id,
-                    uptcode=p.upt_code,
-                    kanwilcode=p.kanwil_code,
-                )
-        await repo.add_grants(rows)
-        await InmateRepository(uow.session).mark_released(released, on=batch.on, reason=ReleaseReason.REMISSION_II)
-        uow.audit(
-            "remission-batch.approved", "remission-batch", batch_id, after={"decree_number": decree_number, "grants": len(rows)}
-        )
-    return batch, len(rows)
+    await BatchRepository(uow.session).add_grants(rows)
+    await InmateRepository(uow.session).mark_released(released, on=batch.on, reason=ReleaseReason.REMISSION_II)
+    await uow.write_events()
+    return len(rows)
 
 
 async def cancel_batch(db: Database, batch_id: str, *, why: str, scope: Scope, actor: str) -> Batch:
