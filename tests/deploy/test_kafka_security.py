@@ -5,7 +5,6 @@ partners connect by SCRAM-SHA-512 over TLS on their own listener; every KafkaUse
 a service that writes only its own topics or a partner that only reads its own feed; and every
 Strimzi resource of the rendered overlays is valid against the pinned Strimzi CRDs."""
 
-import functools
 import json
 from typing import Any
 
@@ -18,6 +17,7 @@ from pas_shared.kafka import dlq_topic
 from tests.deploy import strimzi_crds
 from tests.deploy.repo import ROOT, SERVICES, prefix, service_spec
 from tests.deploy.test_k8s import OVERLAYS, by_kind, rendered
+from tests.deploy.test_strimzi import schemas
 
 PARTNERS_JSON = ROOT / "services" / "gateway" / "src" / "pas_gateway" / "domain" / "rule_data" / "partners.json"
 STRIMZI_KINDS = {"Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser"}
@@ -41,14 +41,6 @@ def grants(user: dict[str, Any]) -> dict[tuple[str, str, str], set[str]]:
         r = acl["resource"]
         found.setdefault((r["type"], r["name"], r.get("patternType", "literal")), set()).update(acl["operations"])
     return found
-
-
-@functools.cache
-def schemas() -> dict[str, Any]:
-    try:
-        return strimzi_crds.crds()
-    except strimzi_crds.Unavailable as exc:
-        pytest.skip(f"Strimzi CRDs cannot be generated here: {exc}")
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)

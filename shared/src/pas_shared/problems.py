@@ -2,6 +2,7 @@
 (English with `Accept-Language: en`) and, for invalid input, each field and the rule it broke."""
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -90,8 +91,9 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-def _unstorable_text(exc: BaseException) -> bool:
-    """Whether an error (or what caused it) is the database or its driver refusing text."""
+def _caused_by(exc: BaseException, what: Callable[[BaseException], bool]) -> bool:
+    """Whether `what` holds for the error or anything that caused it (its cause, its context, the
+    driver's original error a SQLAlchemy error wraps)."""
     seen: set[int] = set()
     todo: list[BaseException | None] = [exc]
     while todo:
@@ -99,35 +101,35 @@ def _unstorable_text(exc: BaseException) -> bool:
         if e is None or id(e) in seen:
             continue
         seen.add(id(e))
-        if getattr(e, "sqlstate", None) in _UNSTORABLE_SQLSTATES:
-            return True
-        if isinstance(e, UnicodeEncodeError) and "surrogate" in str(e.reason):
+        if what(e):
             return True
         orig = getattr(e, "orig", None)
         todo.extend([e.__cause__, e.__context__, orig if isinstance(orig, BaseException) else None])
     return False
+
+
+def _refuses_text(e: BaseException) -> bool:
+    if getattr(e, "sqlstate", None) in _UNSTORABLE_SQLSTATES:
+        return True
+    return isinstance(e, UnicodeEncodeError) and "surrogate" in str(e.reason)
+
+
+def _unstorable_text(exc: BaseException) -> bool:
+    """Whether an error (or what caused it) is the database or its driver refusing text."""
+    return _caused_by(exc, _refuses_text)
+
+
+def _unreachable(e: BaseException) -> bool:
+    sqlstate = str(getattr(e, "sqlstate", None) or "")
+    if sqlstate.startswith("08") or sqlstate in _UNAVAILABLE_SQLSTATES:
+        return True
+    return isinstance(e, ConnectionError | TimeoutError) or (isinstance(e, DBAPIError) and e.connection_invalidated)
 
 
 def _database_unavailable(exc: BaseException) -> bool:
     """Whether an error (or what caused it) is the database being unreachable: refused or lost
     connections, a server shutting down or starting up. Not the request's fault, nor a bug."""
-    seen: set[int] = set()
-    todo: list[BaseException | None] = [exc]
-    while todo:
-        e = todo.pop()
-        if e is None or id(e) in seen:
-            continue
-        seen.add(id(e))
-        sqlstate = str(getattr(e, "sqlstate", None) or "")
-        if sqlstate.startswith("08") or sqlstate in _UNAVAILABLE_SQLSTATES:
-            return True
-        if isinstance(e, ConnectionError | TimeoutError):
-            return True
-        if isinstance(e, DBAPIError) and e.connection_invalidated:
-            return True
-        orig = getattr(e, "orig", None)
-        todo.extend([e.__cause__, e.__context__, orig if isinstance(orig, BaseException) else None])
-    return False
+    return _caused_by(exc, _unreachable)
 
 
 def _database_problem(request: Request, exc: BaseException) -> JSONResponse:
