@@ -33,6 +33,7 @@ PART_OF = "pas"
 KAFKA_CLUSTER = "pas-kafka"
 KAFKA_BOOTSTRAP = f"{KAFKA_CLUSTER}-kafka-bootstrap:9093"  # the TLS listener (deploy/k8s/base/kafka/kafka.yaml)
 # Where the pods find their Kafka certificates: the Secrets Strimzi writes, mounted (kafka_volumes).
+OPS_USER = "pas-ops"  # the operator's KafkaUser for the `pas` tool
 KAFKA_USER_DIR = "/etc/pas/kafka/user"  # the KafkaUser's Secret pas-<service>: user.crt, user.key, ...
 KAFKA_CA_DIR = "/etc/pas/kafka/ca"  # the cluster CA's Secret pas-kafka-cluster-ca-cert: ca.crt
 TOPIC_PARTITIONS = 6
@@ -354,18 +355,33 @@ def user_resources() -> list[dict[str, Any]]:
         acls += [acl("group", f"pas.{sub}", ["Read"]) for sub, _ in sorted(subs)]
         if service == "gateway":  # its relay publishes every partner's feed (issue 8); topics are declared as KafkaTopic
             acls.append(acl("topic", PARTNER_TOPIC_PREFIX, ["Describe", "Write", "DescribeConfigs", "AlterConfigs"], "prefix"))
-        resources.append(
-            {
-                "apiVersion": "kafka.strimzi.io/v1",
-                "kind": "KafkaUser",
-                "metadata": {
-                    "name": name(service),
-                    "labels": {"strimzi.io/cluster": KAFKA_CLUSTER, "app.kubernetes.io/part-of": PART_OF},
-                },
-                "spec": {"authentication": {"type": "tls"}, "authorization": {"type": "simple", "acls": acls}},
-            }
-        )
+        resources.append(kafka_user(name(service), acls))
+    resources.append(kafka_user(OPS_USER, ops_acls()))
     return resources
+
+
+def kafka_user(user: str, acls: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "apiVersion": "kafka.strimzi.io/v1",
+        "kind": "KafkaUser",
+        "metadata": {"name": user, "labels": {"strimzi.io/cluster": KAFKA_CLUSTER, "app.kubernetes.io/part-of": PART_OF}},
+        "spec": {"authentication": {"type": "tls"}, "authorization": {"type": "simple", "acls": acls}},
+    }
+
+
+def ops_acls() -> list[dict[str, Any]]:
+    """The operator's `pas` tool (deploy/README.md, "Operations"): read every DLQ and write its
+    messages back to the topic they came from (`pas dlq`), move a stopped service's consumer group
+    (`pas replay`, `pas kpi rebuild`) and keep its own re-drive group. No partner feed, no topic
+    creation or deletion, no cluster right."""
+    from pas_shared.kafka import dlq_topic
+
+    consumed = sorted({t for s in SERVICES for _, topics in subscriptions(s) for t in topics})
+    acls = [acl("topic", dlq_topic(t), ["Describe", "Read"]) for t in consumed]
+    acls += [acl("topic", t, ["Describe", "Read", "Write"]) for t in consumed]  # moving a group needs Read
+    acls += [acl("group", f"pas.{sub}", ["Describe", "Read"]) for s in SERVICES for sub, _ in sorted(subscriptions(s))]
+    acls.append(acl("group", "pas.ops.", ["Describe", "Read"], "prefix"))
+    return acls
 
 
 PROMETHEUS = {"type": "prometheus", "uid": "${datasource}"}

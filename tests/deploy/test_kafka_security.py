@@ -105,7 +105,7 @@ def test_each_partner_only_reads_its_own_feed(overlay: str) -> None:
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_each_service_writes_only_its_own_topics_and_reads_no_partner_feed(overlay: str) -> None:
     users = by_kind(rendered(overlay), "KafkaUser")
-    assert set(users) == {f"pas-{s}" for s in SERVICES} | {f"partner-{p}" for p in partner_ids()}, "no other users"
+    assert set(users) == {f"pas-{s}" for s in SERVICES} | {"pas-ops"} | {f"partner-{p}" for p in partner_ids()}, "no other users"
     for service in SERVICES:
         user = users[f"pas-{service}"]
         assert user["spec"]["authentication"] == {"type": "tls"}

@@ -73,8 +73,20 @@ def test_each_service_writes_only_its_own_topics_and_reads_what_it_consumes(serv
     assert not acls(service, "cluster", "Alter") and not acls(service, "topic", "Create") and not acls(service, "topic", "Delete")
 
 
-def test_a_user_per_service() -> None:
-    assert set(users()) == {f"pas-{s}" for s in SERVICES}
+def test_a_user_per_service_and_one_for_the_operator() -> None:
+    assert set(users()) == {f"pas-{s}" for s in SERVICES} | {"pas-ops"}
+
+
+def test_the_operator_reads_dlqs_and_writes_back_only_to_consumed_topics() -> None:
+    everything_consumed = {t for s in SERVICES for t in consumed(s)}
+    user = users()["pas-ops"]
+    assert user["spec"]["authentication"] == {"type": "tls"}
+    assert acls("ops", "topic", "Read") == everything_consumed | {dlq_topic(t) for t in everything_consumed}
+    assert acls("ops", "topic", "Write") == everything_consumed  # `pas dlq redrive`: back where they came from
+    assert not any(t.startswith(PARTNER_TOPIC_PREFIX) for t in acls("ops", "topic", "Read") | acls("ops", "topic", "Write"))
+    assert acls("ops", "group", "Read") == {f"pas.{n}" for s in SERVICES for n in subscriptions(s)} | {"pas.ops."}
+    for a in user["spec"]["authorization"]["acls"]:
+        assert a["resource"]["type"] in ("topic", "group") and not set(a["operations"]) & {"Create", "Delete", "Alter", "All"}
 
 
 @functools.cache
