@@ -6,7 +6,6 @@ cannot work stops the service with the environment variable named and no secret 
 import ast
 import os
 import ssl
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from pydantic_settings import SettingsConfigDict
 
 from pas_shared.kafka import KafkaConnection, client_kwargs
 from pas_shared.settings import ServiceSettings, SettingsError, port_field, service_name_field
+from tests.certs import make_ca, make_signed
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = {"AIOKafkaProducer", "AIOKafkaConsumer", "AIOKafkaAdminClient"}
@@ -96,41 +96,8 @@ d = AIOKafkaProducer(**client_kwargs(kafka), acks="all")
 def pem(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A self-signed CA certificate, and a client certificate with its key (openssl)."""
     d = tmp_path_factory.mktemp("pem")
-
-    def run(*args: str) -> None:
-        subprocess.run(["openssl", *args], cwd=d, check=True, capture_output=True, timeout=60)
-
-    run(
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.crt",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=test-ca",
-    )
-    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "user.key", "-out", "user.csr", "-subj", "/CN=pas-security")
-    run(
-        "x509",
-        "-req",
-        "-in",
-        "user.csr",
-        "-CA",
-        "ca.crt",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        "user.crt",
-        "-days",
-        "2",
-    )
+    make_ca(d, "test-ca")
+    make_signed(d, "user", "pas-security")
     (d / "other.key").write_text((d / "ca.key").read_text())
     (d / "garbage.crt").write_text("not a certificate\n")
     return {p.stem + p.suffix: p for p in d.iterdir()}

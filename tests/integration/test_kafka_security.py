@@ -46,6 +46,7 @@ from pas_shared.consumer import ConsumerRunner
 from pas_shared.db import Database
 from pas_shared.kafka import KafkaConnection, client_kwargs, ensure_topics, new_producer
 from pas_shared.metrics import Metrics
+from tests.certs import make_ca, make_signed, openssl
 from tests.deploy.repo import DEPLOY, ROOT, load_yaml_documents, service_spec
 from tests.integration.harness import free_port
 
@@ -103,48 +104,12 @@ def acl_lines(user: dict[str, Any]) -> list[str]:
     return lines
 
 
-def openssl(cwd: Path, *args: str) -> None:
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, timeout=60)
-
-
 def make_certificates(d: Path) -> None:
     """A CA; the broker's certificate for 127.0.0.1 (PKCS#12 keystore); pas-security's client certificate."""
-    openssl(
-        d,
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.crt",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=pas-test-ca",
-    )
+    make_ca(d, "pas-test-ca")
     (d / "san.cnf").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
-    for name, cn, extra in (("broker", BROKER_CN, ["-extfile", "san.cnf"]), ("user", SERVICE_USER, [])):
-        openssl(d, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={cn}")
-        openssl(
-            d,
-            "x509",
-            "-req",
-            "-in",
-            f"{name}.csr",
-            "-CA",
-            "ca.crt",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            f"{name}.crt",
-            "-days",
-            "2",
-            *extra,
-        )
+    make_signed(d, "broker", BROKER_CN, "-extfile", "san.cnf")
+    make_signed(d, "user", SERVICE_USER)
     openssl(
         d,
         "pkcs12",
