@@ -41,6 +41,7 @@ import os
 import platform as host_platform
 import pstats
 import random
+import runpy
 import signal
 import subprocess
 import sys
@@ -100,11 +101,8 @@ def asyncpg_dsn(sqlalchemy_url: str, database: str) -> str:
 
 
 def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A free port outside the ephemeral range (scripts/free_port.py says why)."""
+    return int(runpy.run_path(str(ROOT / "scripts" / "free_port.py"))["free_port"]())
 
 
 def tail(path: Path, lines: int = 40) -> str:

@@ -17,8 +17,8 @@ import asyncio
 import functools
 import json
 import os
+import runpy
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -152,9 +152,12 @@ async def until_equal(
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A free port outside the ephemeral range, so a server restarted on it gets it back
+    (scripts/free_port.py says why)."""
+    return int(_ports["free_port"]())
+
+
+_ports = runpy.run_path(str(ROOT / "scripts" / "free_port.py"))
 
 
 @dataclass

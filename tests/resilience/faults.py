@@ -110,7 +110,9 @@ def check_answers(answers: list[Answer], *, gateway_killed: bool = False) -> Non
 
 
 def _run(*args: str, timeout: float = 150) -> None:
-    subprocess.run([str(ROOT / "scripts" / args[0]), *args[1:]], check=True, capture_output=True, timeout=timeout)
+    done = subprocess.run([str(ROOT / "scripts" / args[0]), *args[1:]], capture_output=True, text=True, timeout=timeout)
+    if done.returncode:  # say why: a broker that does not come back fails every later test
+        raise AssertionError(f"{' '.join(args)} exited {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-4000:]}")
 
 
 class Stack:
