@@ -6,6 +6,8 @@ import logging
 import re
 import secrets
 import sys
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,8 +68,41 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
+class RepeatFilter(logging.Filter):
+    """Writes a line that repeats word for word once per `window` seconds, with the count held
+    back in `repeated`. Only for the named libraries' loggers: aiokafka logs every reconnect
+    attempt, and with the broker down that is thousands of identical lines a second per process,
+    enough to fill a disk and to hide the one line that matters."""
+
+    def __init__(
+        self, prefixes: tuple[str, ...] = ("aiokafka",), window: float = 10.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        super().__init__()
+        self.prefixes = prefixes
+        self.window = window
+        self.clock = clock
+        self._seen: dict[tuple[str, int, str], tuple[float, int]] = {}  # line -> (written at, held back since)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(self.prefixes):
+            return True
+        now = self.clock()
+        key = (record.name, record.levelno, record.getMessage())
+        written, held = self._seen.get(key, (None, 0))
+        if written is not None and now - written < self.window:
+            self._seen[key] = (written, held + 1)
+            return False
+        if held:
+            record.repeated = held
+        if len(self._seen) > 1_000:  # forget lines not seen within the window
+            self._seen = {k: v for k, v in self._seen.items() if now - v[0] < self.window}
+        self._seen[key] = (now, 0)
+        return True
+
+
 def configure_logging(service: str, level: str = "INFO", as_json: bool = True) -> None:
     handler = _StderrHandler()
+    handler.addFilter(RepeatFilter())
     if as_json:
         handler.setFormatter(JsonFormatter(service))
     else:
