@@ -13,8 +13,6 @@ source scripts/private-infra.sh test
 
 export PAS_TEST_PG_URL="postgresql+asyncpg://postgres@127.0.0.1:$pg_port"
 export PAS_TEST_KAFKA_BOOTSTRAP="127.0.0.1:$kafka_port"
-export PAS_TEST_KAFKA_RUNDIR="$run/kafka"
-export PAS_TEST_KAFKA_PORT="$kafka_port"
 export PAS_TEST_PG_RUNDIR="$run/pg"  # tests/resilience restart PostgreSQL (scripts/postgres.sh restart)
 
 status=0

@@ -1,9 +1,10 @@
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 
-from tests.integration.harness import Platform, required_env
+from tests.integration.harness import Broker, Platform, own_broker, required_env
 
 
 @pytest.fixture
@@ -12,8 +13,10 @@ async def platform() -> AsyncIterator[Platform]:
 
 
 @pytest.fixture
-def kafka_control() -> tuple[str, str]:
-    return required_env("PAS_TEST_KAFKA_RUNDIR"), required_env("PAS_TEST_KAFKA_PORT")
+def broker(tmp_path: Path) -> Iterator[Broker]:
+    """A broker of the test's own, to stop and start (harness.Broker says why not the shared one)."""
+    with own_broker(tmp_path / "kafka") as b:
+        yield b
 
 
 def pytest_report_header() -> str:

@@ -2,8 +2,8 @@
 
 `make test` starts a private Kafka and a private PostgreSQL and passes them in:
 PAS_TEST_KAFKA_BOOTSTRAP, PAS_TEST_PG_URL (postgresql+asyncpg://user@host:port, no database),
-PAS_TEST_KAFKA_RUNDIR and PAS_TEST_KAFKA_PORT (to stop and restart the broker in outage tests),
-PAS_TEST_PG_RUNDIR (to stop and restart PostgreSQL in tests/resilience).
+PAS_TEST_PG_RUNDIR (to stop and restart PostgreSQL in tests/resilience). Tests that stop and
+start the broker start one of their own (`own_broker`).
 Each test gets its own databases and its own Kafka namespace (topic and group prefix), so tests
 never see each other's events.
 
@@ -25,7 +25,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -149,6 +149,41 @@ async def until_equal(
     except AssertionError as exc:
         context = f" ({await explain()})" if explain else ""
         raise AssertionError(f"{exc}: expected {expected!r}, last saw {last[0]!r}{context}") from None
+
+
+@dataclass(frozen=True)
+class Broker:
+    """A Kafka broker of a test's own (scripts/kafka.sh), for tests that stop and start it.
+
+    Not the suite's shared broker: by the time those tests run, the suite has made thousands of
+    partitions there, and a broker restarted with them spends minutes loading their logs (the
+    CI run of 2026-11-28: over a minute, past kafka.sh's start timeout, and every later test
+    lost the broker). A test's own broker holds only that test's topics, as a real outage would
+    leave a broker with only the platform's."""
+
+    rundir: Path
+    port: int
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def control(self, action: str) -> None:
+        """ "start" (on its port, keeping its data) or "stop"; says why when it fails."""
+        args = [str(self.rundir), str(self.port)] if action == "start" else [str(self.rundir)]
+        done = subprocess.run([str(ROOT / "scripts" / "kafka.sh"), action, *args], capture_output=True, text=True, timeout=240)
+        if done.returncode:
+            raise AssertionError(f"kafka.sh {action} exited {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-4000:]}")
+
+
+@contextmanager
+def own_broker(rundir: Path) -> Iterator[Broker]:
+    broker = Broker(rundir, int(_ports["free_port"](pair=True)))  # the controller listens on port + 1
+    broker.control("start")
+    try:
+        yield broker
+    finally:
+        broker.control("stop")
 
 
 def free_port() -> int:

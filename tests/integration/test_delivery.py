@@ -3,10 +3,9 @@ messages, a broker outage."""
 
 import asyncio
 import json
-import subprocess
 
 from pas_shared.ids import new_id
-from tests.integration.harness import ROOT, Platform, create_app, eventually, running, until_equal
+from tests.integration.harness import Broker, Platform, create_app, eventually, required_env, running, until_equal
 from tests.integration.test_event_flow import FACILITY, admission
 
 INMATES = "pas.remission.inmate.v1"
@@ -81,17 +80,15 @@ async def test_malformed_unknown_and_poison_messages(platform: Platform) -> None
         assert sorted(r["inmate_id"] for r in rows) == sorted([first["inmate_id"], second["inmate_id"]])
 
 
-async def test_broker_outage_writes_succeed_and_every_event_arrives_once(
-    platform: Platform, kafka_control: tuple[str, str]
-) -> None:
-    rundir, port = kafka_control
+async def test_broker_outage_writes_succeed_and_every_event_arrives_once(broker: Broker) -> None:
+    platform = Platform(kafka=broker.bootstrap, pg=required_env("PAS_TEST_PG_URL"))
     await platform.create_databases("remission", "security")
     async with running(create_app(platform, "remission")) as remission, running(create_app(platform, "security")) as security:
         await remission.post("/api/v1/facilities", json=FACILITY)
         await eventually(lambda: _status(remission, "/readyz", 200), what="remission ready")
         await eventually(lambda: _status(security, "/readyz", 200), what="security ready")
 
-        await asyncio.to_thread(_kafka, "stop", rundir)
+        await asyncio.to_thread(broker.control, "stop")
         try:
             await eventually(
                 lambda: _status(remission, "/readyz", 503), timeout=30, what="readiness false while the broker is down"
@@ -101,7 +98,7 @@ async def test_broker_outage_writes_succeed_and_every_event_arrives_once(
                 assert response.status_code == 201  # writes touch only the database
             assert await platform.scalar("remission", "SELECT count(*) FROM outbox WHERE sent_at IS NULL") >= 20
         finally:
-            await asyncio.to_thread(_kafka, "start", rundir, port)
+            await asyncio.to_thread(broker.control, "start")
 
         await until_equal(
             lambda: headcount(platform),
@@ -114,10 +111,6 @@ async def test_broker_outage_writes_succeed_and_every_event_arrives_once(
         assert await platform.scalar("security", "SELECT count(*) FROM inbox WHERE consumer = 'security.roster'") == 20
         records = await platform.records(INMATES, at_least=20)
         assert len({dict(r.headers)["ce_id"] for r in records}) == 20
-
-
-def _kafka(*args: str) -> None:
-    subprocess.run([str(ROOT / "scripts" / "kafka.sh"), *args], check=True, capture_output=True, timeout=150)
 
 
 def _with(headers: dict[str, bytes], **changes: str) -> list[tuple[str, bytes]]:

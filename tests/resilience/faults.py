@@ -31,6 +31,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from pas_shared.kafka import client_kwargs
 from tests.integration.harness import (
     ROOT,
+    Broker,
     Platform,
     ServiceProcess,
     bearer,
@@ -118,8 +119,9 @@ def _run(*args: str, timeout: float = 150) -> None:
 class Stack:
     """Five service processes, the gateway in front of the four others."""
 
-    def __init__(self, platform: Platform, log_dir: Path) -> None:
+    def __init__(self, platform: Platform, log_dir: Path, broker: Broker) -> None:
         self.platform = platform
+        self.broker = broker  # the stack's own: the broker-down test stops and starts it
         self.log_dir = log_dir
         self.procs: dict[str, ServiceProcess] = {}
         for service in DOMAIN:
@@ -310,9 +312,7 @@ class Stack:
     # infrastructure control
 
     async def kafka(self, action: str) -> None:
-        rundir, port = required_env("PAS_TEST_KAFKA_RUNDIR"), required_env("PAS_TEST_KAFKA_PORT")
-        args = ("kafka.sh", "stop", rundir) if action == "stop" else ("kafka.sh", "start", rundir, port)
-        await asyncio.to_thread(_run, *args)
+        await asyncio.to_thread(self.broker.control, action)
 
     async def postgres(self, action: str) -> None:
         rundir = required_env("PAS_TEST_PG_RUNDIR")

@@ -30,7 +30,7 @@ import pytest
 import pytest_asyncio
 
 from pas_shared.ids import new_id
-from tests.integration.harness import Platform, ServiceProcess, eventually, required_env, until_equal
+from tests.integration.harness import Platform, ServiceProcess, eventually, own_broker, required_env, until_equal
 from tests.resilience.faults import SCALE, SERVICES, Stack, check_answers, recovered
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="module")]
@@ -41,14 +41,15 @@ INMATES = "pas.remission.inmate.v1"
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
-    platform = Platform(kafka=required_env("PAS_TEST_KAFKA_BOOTSTRAP"), pg=required_env("PAS_TEST_PG_URL"))
-    s = Stack(platform, tmp_path_factory.mktemp("faults"))
-    try:
-        await s.start()
-        await s.seed()
-        yield s
-    finally:
-        s.stop()
+    with own_broker(tmp_path_factory.mktemp("faults-kafka")) as broker:
+        platform = Platform(kafka=broker.bootstrap, pg=required_env("PAS_TEST_PG_URL"))
+        s = Stack(platform, tmp_path_factory.mktemp("faults"), broker)
+        try:
+            await s.start()
+            await s.seed()
+            yield s
+        finally:
+            s.stop()
 
 
 async def test_broker_down_30s_writes_go_on_and_every_event_arrives_once(stack: Stack) -> None:
