@@ -12,14 +12,21 @@ from tests.integration.test_event_flow import FACILITY, admission
 GRANTS = "pas.remission.remission.v1"
 
 
-@pytest.mark.parametrize("chunk", [batches.APPROVAL_CHUNK, 1], ids=["one-chunk", "a-chunk-per-grant"])
+@pytest.mark.parametrize(
+    ("chunk", "workers"),
+    [(None, 1), (1, 1), (1, 0)],
+    ids=["one-chunk", "a-chunk-per-inmate-in-a-worker", "a-chunk-per-inmate-in-process"],
+)
 async def test_batch_compute_approve_grants_once_and_releases_type_ii(
-    platform: Platform, monkeypatch: pytest.MonkeyPatch, chunk: int
+    platform: Platform, monkeypatch: pytest.MonkeyPatch, chunk: int | None, workers: int
 ) -> None:
-    # An approval grants chunk by chunk in its one transaction: the same grants, events and releases either way.
-    monkeypatch.setattr(batches, "APPROVAL_CHUNK", chunk)
+    # A batch is computed chunk by chunk (in a worker process or not) and approved chunk by chunk,
+    # each in its one transaction: the same proposals, grants, events and releases either way.
+    if chunk is not None:
+        monkeypatch.setattr(batches, "PROPOSAL_CHUNK", chunk)
+        monkeypatch.setattr(batches, "APPROVAL_CHUNK", chunk)
     await platform.create_databases("remission", "security")
-    remission_app = create_app(platform, "remission", assume_programme_and_risk_met=True)
+    remission_app = create_app(platform, "remission", assume_programme_and_risk_met=True, batch_workers=workers)
     async with running(remission_app) as remission, running(create_app(platform, "security")) as security:
         assert (await remission.post("/api/v1/facilities", json=FACILITY)).status_code == 201
 

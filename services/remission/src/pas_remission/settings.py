@@ -18,3 +18,12 @@ class Settings(ServiceSettings):
         "programme grade or risk assessment from the rehabilitation service yet (e.g. records migrated "
         "from before this platform). Off: remission is refused for want of them.",
     )
+    batch_workers: int = Field(
+        default=1,
+        ge=0,
+        le=16,
+        description="Worker processes that compute a remission batch's proposals and build its grants and "
+        "events on approval, off the service's event loop (a national batch is tens of seconds of CPU). "
+        "Started at the first batch. 0: the work runs in the service's own process, which then answers "
+        "nothing else meanwhile.",
+    )

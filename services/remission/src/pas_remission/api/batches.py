@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from pas_remission.adapters.repository import BatchRepository
 from pas_remission.api.schemas import Body, SpanOut
 from pas_remission.app import batches
+from pas_remission.app.workers import Workers, workers
 from pas_remission.domain.batch import Batch, BatchStatus, Designation
 from pas_remission.domain.engine import Occasion
 from pas_remission.domain.inmate import Holiday
@@ -97,6 +98,10 @@ def _assume(request: Request) -> bool:
     return bool(request.app.state.settings.assume_programme_and_risk_met)
 
 
+def _workers(request: Request) -> Workers:
+    return workers(request.app.state.settings.batch_workers)
+
+
 @router.post("", status_code=status.HTTP_201_CREATED, operation_id="computeRemissionBatch")
 async def compute(body: BatchIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, request: Request) -> BatchOut:
     """For a UPT, a Kanwil or (neither) the nation, within the caller's scope: a UPT or Kanwil
@@ -124,6 +129,7 @@ async def compute(body: BatchIn, db: DatabaseDep, scope: ScopeDep, actor: ActorD
         actor=actor,
         assume_conditions_met=_assume(request),
         designations=tuple(Designation(**d.model_dump()) for d in body.designations),
+        batch_workers=_workers(request),
     )
     return await _out(db, batch)
 
@@ -161,13 +167,19 @@ async def proposals(
 
 @router.post("/{batch_id}/recompute", operation_id="recomputeRemissionBatch")
 async def recompute(batch_id: str, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, request: Request) -> BatchOut:
-    batch = await batches.recompute_batch(db, batch_id, scope=scope, actor=actor, assume_conditions_met=_assume(request))
+    batch = await batches.recompute_batch(
+        db, batch_id, scope=scope, actor=actor, assume_conditions_met=_assume(request), batch_workers=_workers(request)
+    )
     return await _out(db, batch)
 
 
 @router.post("/{batch_id}/approve", operation_id="approveRemissionBatch")
-async def approve(batch_id: str, body: ApproveIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep) -> BatchOut:
-    batch, granted = await batches.approve_batch(db, batch_id, decree_number=body.decree_number, scope=scope, actor=actor)
+async def approve(
+    batch_id: str, body: ApproveIn, db: DatabaseDep, scope: ScopeDep, actor: ActorDep, request: Request
+) -> BatchOut:
+    batch, granted = await batches.approve_batch(
+        db, batch_id, decree_number=body.decree_number, scope=scope, actor=actor, batch_workers=_workers(request)
+    )
     return await _out(db, batch, granted)
 
 

@@ -2,22 +2,37 @@
 decree number. Only approval records grants and publishes `remission.granted` (and, for a
 type II grant with nothing left to serve, the release)."""
 
+import functools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pas_remission.adapters.repository import BatchRepository, Grantable, InmateRepository
+from pas_remission.adapters.repository import (
+    BatchRepository,
+    CaseRow,
+    Grantable,
+    InmateRepository,
+    case_inputs,
+    proposal_row,
+)
 from pas_remission.app.access import batch_region, region_within
 from pas_remission.app.queries import FactsIn, case_for
+from pas_remission.app.workers import INLINE, Workers
 from pas_remission.domain.batch import Batch, BatchStatus, Designation, Proposal, Transition
 from pas_remission.domain.engine import Engine, Occasion
 from pas_remission.domain.inmate import ReleaseReason
 from pas_shared.api import Scope
-from pas_shared.db import Database, UnitOfWork
+from pas_shared.db import Database, EventContext, UnitOfWork, outbox_row
 from pas_shared.errors import NotFound, RuleViolation
 from pas_shared.events.remission import InmateReleased, RemissionGranted
 from pas_shared.ids import new_id
 
+# Inmates computed per step of a batch: a national batch's 276,000 cases and their facts are read,
+# computed and written chunk by chunk, so the service never holds them all at once.
+PROPOSAL_CHUNK = 10_000
 # Proposals granted per step of an approval, in its one transaction: a national batch's 150,000
 # grants and their events are written chunk by chunk, so the service never holds them all at once.
 APPROVAL_CHUNK = 5_000
@@ -49,29 +64,72 @@ async def batch_proposals(
         return await BatchRepository(session).proposals(batch_id, eligible=eligible, limit=limit, offset=offset)
 
 
-async def _propose(uow: UnitOfWork, batch: Batch, assume_conditions_met: bool) -> list[Proposal]:
+async def _propose(uow: UnitOfWork, batch: Batch, assume_conditions_met: bool, pool: Workers) -> int:
+    """Compute and store the batch's proposals, chunk by chunk: a worker computes one chunk while
+    this reads the next one and writes the one before. Returns how many."""
     inmates = InmateRepository(uow.session)
-    facts_in = await FactsIn.load(inmates, batch.scope)
-    engine = Engine(explain=False)  # outcome and reasons only; GET /inmates/{id}/remission explains one
-    proposals = []
-    held = await inmates.held_case_inputs(batch.scope)
-    _check_designations(batch, {i.inmate_id for i in held})
-    occasion = Occasion(batch.occasion)
-    for inmate in held:
+    repo = BatchRepository(uow.session)
+    _check_designations(batch, await inmates.held_among(batch.scope, list(batch.designations)))
+    await repo.clear_proposals(batch.batch_id)
+    terms = ProposalTerms(
+        batch_id=batch.batch_id,
+        occasion=Occasion(batch.occasion),
+        on=batch.on,
+        holiday=batch.holiday,
+        assume_conditions_met=assume_conditions_met,
+        designated={i: d.basis for i, d in batch.designations.items()},
+    )
+    stored = 0
+
+    async def chunks() -> AsyncIterator[tuple[list[CaseRow], FactsIn, ProposalTerms]]:
+        after = ""
+        while chunk := await inmates.held_case_rows(batch.scope, after=after, limit=PROPOSAL_CHUNK):
+            after = chunk[-1][0]
+            yield chunk, await FactsIn.load(inmates, batch.scope, within=(chunk[0][0], after)), terms
+
+    async def store(rows: list[dict[str, Any]]) -> None:
+        nonlocal stored
+        await repo.add_proposals(rows)
+        stored += len(rows)
+
+    await pool.map_chunks(chunks(), propose, store)
+    return stored
+
+
+@dataclass(frozen=True)
+class ProposalTerms:
+    """What every proposal of a batch is computed under."""
+
+    batch_id: str
+    occasion: Occasion
+    on: date
+    holiday: str | None
+    assume_conditions_met: bool
+    designated: dict[str, str]  # inmate id -> the designation's basis
+
+
+def propose(held: list[CaseRow], facts_in: FactsIn, terms: ProposalTerms) -> list[dict[str, Any]]:
+    """The proposal rows of a chunk of held inmates: pure, run in a worker process (app/workers.py)."""
+    engine = _batch_engine()
+    on, occasion, holiday = terms.on, terms.occasion, terms.holiday
+    rows = []
+    for row in held:
+        inmate = case_inputs(row)
         if inmate.verdict is None:  # a detainee: listed, with the reason, for a later susulan grant
-            proposals.append(Proposal(inmate.inmate_id, inmate.upt_code, False, ("verdict-final",), None, None, None, True))
-            continue
-        designated = batch.designations.get(inmate.inmate_id)
-        facts = facts_in.of(inmate.inmate_id, designated.basis if designated else None)
-        case = case_for(inmate, facts, batch.on, assume_conditions_met)
-        r = engine.remission(case, occasion, batch.on, holiday=batch.holiday)
-        proposals.append(
-            Proposal(
+            proposal = Proposal(inmate.inmate_id, inmate.upt_code, False, ("verdict-final",), None, None, None, True)
+        else:
+            facts = facts_in.of(inmate.inmate_id, terms.designated.get(inmate.inmate_id))
+            r = engine.remission(case_for(inmate, facts, on, terms.assume_conditions_met), occasion, on, holiday=holiday)
+            proposal = Proposal(
                 inmate.inmate_id, inmate.upt_code, r.eligible, tuple(r.reasons), r.amount, r.type, r.release_on, r.later_grant
             )
-        )
-    await BatchRepository(uow.session).replace_proposals(batch.batch_id, proposals)
-    return proposals
+        rows.append(proposal_row(terms.batch_id, proposal))
+    return rows
+
+
+@functools.cache
+def _batch_engine() -> Engine:
+    return Engine(explain=False)  # outcome and reasons only; GET /inmates/{id}/remission explains one
 
 
 def _check_designations(batch: Batch, held: set[str]) -> None:
@@ -118,6 +176,7 @@ async def compute_batch(
     actor: str,
     assume_conditions_met: bool,
     designations: tuple[Designation, ...] = (),
+    batch_workers: Workers = INLINE,
 ) -> Batch:
     """A batch for one UPT, one Kanwil or (with neither) the nation, within the caller's scope."""
     check_occasion(occasion, on, holiday)
@@ -136,26 +195,30 @@ async def compute_batch(
         batch = Batch(batch_id=new_id(), occasion=occasion.value, holiday=holiday, on=on, scope=region, designations=designated)
         batch.transitions.append(_created(actor))
         await BatchRepository(uow.session).save(batch, new=True)
-        proposals = await _propose(uow, batch, assume_conditions_met)
-        uow.audit(
-            "remission-batch.computed", "remission-batch", batch.batch_id, after={"scope": region, "proposals": len(proposals)}
-        )
+        proposals = await _propose(uow, batch, assume_conditions_met, batch_workers)
+        uow.audit("remission-batch.computed", "remission-batch", batch.batch_id, after={"scope": region, "proposals": proposals})
     return batch
 
 
-async def recompute_batch(db: Database, batch_id: str, *, scope: Scope, actor: str, assume_conditions_met: bool) -> Batch:
+async def recompute_batch(
+    db: Database, batch_id: str, *, scope: Scope, actor: str, assume_conditions_met: bool, batch_workers: Workers = INLINE
+) -> Batch:
     async with UnitOfWork(db, actor=actor) as uow:
         repo = BatchRepository(uow.session)
         batch = await _batch(uow.session, batch_id, scope, for_update=True)
         batch.move(BatchStatus.COMPUTED, by=actor, why="recomputed with the facts known now")
         await repo.save(batch)
-        await _propose(uow, batch, assume_conditions_met)
+        await _propose(uow, batch, assume_conditions_met, batch_workers)
         uow.audit("remission-batch.recomputed", "remission-batch", batch_id)
     return batch
 
 
-async def approve_batch(db: Database, batch_id: str, *, decree_number: str, scope: Scope, actor: str) -> tuple[Batch, int]:
-    """Returns the batch and how many grants this call made (0 when it was approved already)."""
+async def approve_batch(
+    db: Database, batch_id: str, *, decree_number: str, scope: Scope, actor: str, batch_workers: Workers = INLINE
+) -> tuple[Batch, int]:
+    """Returns the batch and how many grants this call made (0 when it was approved already).
+    A national batch is granted chunk by chunk in the one transaction: a worker builds one
+    chunk's grants and events while this reads the next chunk and writes the one before."""
     async with UnitOfWork(db, actor=actor) as uow:
         repo = BatchRepository(uow.session)
         # Locked: two approvals at once, the second waits, then grants nothing.
@@ -163,71 +226,101 @@ async def approve_batch(db: Database, batch_id: str, *, decree_number: str, scop
         if not batch.approve(decree_number, by=actor):
             return batch, 0
         await repo.save(batch)
-        occasion = batch.occasion if batch.holiday is None else f"{batch.occasion}:{batch.holiday}"
+        terms = GrantTerms(
+            batch_id=batch_id,
+            occasion=batch.occasion,
+            occasion_label=batch.occasion if batch.holiday is None else f"{batch.occasion}:{batch.holiday}",
+            on=batch.on,
+            decree_number=decree_number,
+            context=uow.event_context(),
+        )
         granted = 0
-        after = ""
-        while chunk := await repo.grantable(batch_id, after=after, limit=APPROVAL_CHUNK):
-            after = chunk[-1].inmate_id
-            granted += await _grant(uow, batch, chunk, occasion=occasion, decree_number=decree_number)
+
+        async def chunks() -> AsyncIterator[tuple[list[Grantable], GrantTerms]]:
+            after = ""
+            while chunk := await repo.grantable(batch_id, after=after, limit=APPROVAL_CHUNK):
+                after = chunk[-1].inmate_id
+                yield chunk, terms
+
+        async def write(g: Granting) -> None:
+            nonlocal granted
+            await repo.add_grants(g.grants)
+            await InmateRepository(uow.session).mark_released(g.released, on=terms.on, reason=ReleaseReason.REMISSION_II)
+            uow.add_outbox_rows(g.events)
+            await uow.write_events()
+            granted += len(g.grants)
+
+        await batch_workers.map_chunks(chunks(), grant, write)
         uow.audit(
             "remission-batch.approved", "remission-batch", batch_id, after={"decree_number": decree_number, "grants": granted}
         )
     return batch, granted
 
 
-async def _grant(uow: UnitOfWork, batch: Batch, chunk: list[Grantable], *, occasion: str, decree_number: str) -> int:
-    """Grant one chunk of an approved batch: its grant rows, events and releases written now, in
-    the approval's transaction."""
-    batch_id = batch.batch_id
-    released = []
-    rows = []
+@dataclass(frozen=True)
+class GrantTerms:
+    """What every grant of an approved batch shares."""
+
+    batch_id: str
+    occasion: str  # as stored with the grant
+    occasion_label: str  # as published: with the holiday for a Remisi Khusus
+    on: date
+    decree_number: str
+    context: EventContext
+
+
+@dataclass(frozen=True)
+class Granting:
+    """One chunk of an approval: its grant rows, its outbox rows, the inmates released today."""
+
+    grants: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    released: list[str]
+
+
+def grant(chunk: list[Grantable], terms: GrantTerms) -> Granting:
+    """The grants, `remission.granted` events and type II releases of one chunk: pure, run in a
+    worker process (app/workers.py)."""
+    grants, events, released = [], [], []
     for p in chunk:
         grant_id = new_id()
-        rows.append(
+        grants.append(
             {
                 "grant_id": grant_id,
                 "inmate_id": p.inmate_id,
-                "occasion": batch.occasion,
-                "granted_on": batch.on,
+                "occasion": terms.occasion,
+                "granted_on": terms.on,
                 "months": p.months,
                 "days": p.days,
-                "batch_id": batch_id,
+                "batch_id": terms.batch_id,
                 "remission_type": p.remission_type,
-                "decree_number": decree_number,
+                "decree_number": terms.decree_number,
             }
         )
-        uow.emit(
-            RemissionGranted(
-                grant_id=grant_id,
-                batch_id=batch_id,
-                inmate_id=p.inmate_id,
-                upt_code=p.upt_code,
-                occasion=occasion,
-                granted_on=batch.on,
-                months=p.months,
-                days=p.days,
-                remission_type=p.remission_type,
-                decree_number=decree_number,
-                release_on=p.release_on,
-            ),
-            subject=p.inmate_id,
-            uptcode=p.upt_code,
-            kanwilcode=p.kanwil_code,
+        row_of = functools.partial(
+            outbox_row, subject=p.inmate_id, uptcode=p.upt_code, kanwilcode=p.kanwil_code, context=terms.context
         )
-        if p.remission_type == "II" and p.release_on == batch.on:  # nothing left to serve: released today
+        granted = RemissionGranted(
+            grant_id=grant_id,
+            batch_id=terms.batch_id,
+            inmate_id=p.inmate_id,
+            upt_code=p.upt_code,
+            occasion=terms.occasion_label,
+            granted_on=terms.on,
+            months=p.months,
+            days=p.days,
+            remission_type=p.remission_type,
+            decree_number=terms.decree_number,
+            release_on=p.release_on,
+        )
+        events.append(row_of(granted))
+        if p.remission_type == "II" and p.release_on == terms.on:  # nothing left to serve: released today
             released.append(p.inmate_id)
-            uow.emit(
-                InmateReleased(
-                    inmate_id=p.inmate_id, upt_code=p.upt_code, released_on=batch.on, reason=ReleaseReason.REMISSION_II.value
-                ),
-                subject=p.inmate_id,
-                uptcode=p.upt_code,
-                kanwilcode=p.kanwil_code,
+            release = InmateReleased(
+                inmate_id=p.inmate_id, upt_code=p.upt_code, released_on=terms.on, reason=ReleaseReason.REMISSION_II.value
             )
-    await BatchRepository(uow.session).add_grants(rows)
-    await InmateRepository(uow.session).mark_released(released, on=batch.on, reason=ReleaseReason.REMISSION_II)
-    await uow.write_events()
-    return len(rows)
+            events.append(row_of(release))
+    return Granting(grants, events, released)
 
 
 async def cancel_batch(db: Database, batch_id: str, *, why: str, scope: Scope, actor: str) -> Batch:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from pas_remission.adapters.repository import InmateRepository
+from pas_remission.adapters.repository import InmateRepository, Within
 from pas_remission.domain.engine import LONG_TERM_ILLNESS, AtLarge, Case, Engine, Grant, Occasion, RemissionResult
 from pas_remission.domain.inmate import FINE_PAID, CaseInputs, Inmate, inmate_not_found
 from pas_shared.api import Scope
@@ -72,13 +72,14 @@ class FactsIn:
     special: dict[str, dict[str, date]]
 
     @classmethod
-    async def load(cls, repo: InmateRepository, scope: str) -> "FactsIn":
+    async def load(cls, repo: InmateRepository, scope: str, within: Within = None) -> "FactsIn":
+        """`within`: only the inmates with ids from the first to the last (one chunk of a batch)."""
         return cls(
-            await repo.register_f_by_inmate(scope),
-            await repo.grants_by_inmate(scope),
-            await repo.escapes_by_inmate(scope),
-            await repo.conditions_by_inmate(scope),
-            await repo.special_conditions_by_inmate(scope),
+            await repo.register_f_by_inmate(scope, within),
+            await repo.grants_by_inmate(scope, within),
+            await repo.escapes_by_inmate(scope, within),
+            await repo.conditions_by_inmate(scope, within),
+            await repo.special_conditions_by_inmate(scope, within),
         )
 
     def of(self, inmate_id: str, designation: str | None = None) -> Facts:
