@@ -2,6 +2,10 @@
 (killed, out of memory) costs one retry in a fresh pool, not the service's ability to compute."""
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -93,3 +97,24 @@ async def test_a_failing_chunk_fails_the_whole_run(pool: Workers) -> None:
     with pytest.raises(ValueError, match="chunk 3"):
         await pool.map_chunks(chunks(), fail_on, take)
     assert taken == [0, 1, 2]  # nothing after the failed chunk is taken
+
+
+def test_a_worker_does_not_outlive_a_killed_service(tmp_path: Path) -> None:
+    """The service SIGKILLed (the fault tests do it): its worker exits too, within seconds."""
+    script = tmp_path / "service.py"
+    script.write_text(
+        "import asyncio, os, signal\n"
+        "from pas_remission.app.workers import Workers\n"
+        "async def main():\n"
+        "    print(await Workers(1).submit(os.getpid), flush=True)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "if __name__ == '__main__':\n"
+        "    asyncio.run(main())\n"
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    worker = int(done.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not Path(f"/proc/{worker}").exists(), f"worker {worker} outlived its service"

@@ -10,6 +10,9 @@ as before; the results are the same either way (tests compare them)."""
 
 import asyncio
 import functools
+import os
+import threading
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -71,8 +74,22 @@ class Workers:
         if self._pool is None:
             # spawn: a fresh interpreter. Forking a process that runs an event loop and threads
             # (the Kafka clients, the database pool) can copy a lock held mid-operation.
-            self._pool = ProcessPoolExecutor(self.processes, mp_context=get_context("spawn"))
+            self._pool = ProcessPoolExecutor(
+                self.processes, mp_context=get_context("spawn"), initializer=_exit_with_parent, initargs=(os.getpid(),)
+            )
         return self._pool
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a worker: exit once the service that started it is gone (SIGKILLed, crashed), rather
+    than live on as an orphan holding its memory."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 @functools.cache
