@@ -134,6 +134,14 @@ def memory_kib(pid: int) -> dict[str, int]:
     return found
 
 
+def children(pid: int) -> list[int]:
+    found: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return sorted(found)
+
+
 class MemoryWatch:
     """Resident memory of processes: the kernel's peak (VmHWM) and, per phase, the highest VmRSS
     seen by sampling every `interval` seconds."""
@@ -148,7 +156,10 @@ class MemoryWatch:
 
     def sample(self) -> None:
         seen = self.per_phase.setdefault(self.phase, {})
-        for name, pid in self.pids.items():
+        # A service's child processes (remission's batch workers) count too, each on its own line.
+        watched = list(self.pids.items())
+        watched += [(f"{name} child {child}", child) for name, pid in self.pids.items() for child in children(pid)]
+        for name, pid in watched:
             m = memory_kib(pid)
             if "VmRSS" in m:
                 seen[name] = max(seen.get(name, 0), m["VmRSS"])
