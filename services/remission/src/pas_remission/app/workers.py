@@ -55,12 +55,15 @@ class Workers:
         if self.processes == 0:
             return fn(*args)
         for attempt in (1, 2):
+            pool = self._executor()
             try:
-                return await asyncio.wrap_future(self._executor().submit(fn, *args))
+                return await asyncio.wrap_future(pool.submit(fn, *args))
             except BrokenProcessPool:
                 # A worker died (killed, out of memory): the pool is unusable from then on. The
-                # work is pure, so it is safe to run again once, in a fresh pool.
-                self._pool = None
+                # work is pure, so it is safe to run again once, in a fresh pool (one for all the
+                # chunks that were in flight in the broken one).
+                if self._pool is pool:
+                    self._pool = None
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
