@@ -43,6 +43,9 @@ for entry in "${services[@]}"; do
   else  # the services verify the gateway's tokens against its JWKS
     auth=("${prefix}AUTH_JWKS_URL=http://127.0.0.1:8000/.well-known/jwks.json")
   fi
+  # The demo register is synthetic "migrated" data with no programme grades or risk assessments
+  # from rehabilitation yet: without this a demo remission batch would find no one eligible.
+  [ "$name" = remission ] && auth+=("${prefix}ASSUME_PROGRAMME_AND_RISK_MET=true")
   env "${prefix}KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT" "${prefix}PORT=$port" "${auth[@]}" \
     .venv/bin/python -m uvicorn "$module.main:create" --factory --host 127.0.0.1 --port "$port" \
     > "$run/logs/$name.log" 2>&1 &
