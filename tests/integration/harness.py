@@ -171,9 +171,15 @@ class Broker:
     def control(self, action: str) -> None:
         """ "start" (on its port, keeping its data) or "stop"; says why when it fails."""
         args = [str(self.rundir), str(self.port)] if action == "start" else [str(self.rundir)]
-        done = subprocess.run([str(ROOT / "scripts" / "kafka.sh"), action, *args], capture_output=True, text=True, timeout=240)
-        if done.returncode:
-            raise AssertionError(f"kafka.sh {action} exited {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-4000:]}")
+        run_script("kafka.sh", action, *args, timeout=240)
+
+
+def run_script(script: str, *args: str, timeout: float = 150) -> None:
+    """Run one of scripts/ (kafka.sh, postgres.sh); when it fails, the failure says why (a broker
+    or database that does not come back fails every later test)."""
+    done = subprocess.run([str(ROOT / "scripts" / script), *args], capture_output=True, text=True, timeout=timeout)
+    if done.returncode:
+        raise AssertionError(f"{script} {' '.join(args)} exited {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-4000:]}")
 
 
 @contextmanager

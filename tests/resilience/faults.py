@@ -14,7 +14,6 @@ import asyncio
 import json
 import os
 import re
-import subprocess
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -30,7 +29,6 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from pas_shared.kafka import client_kwargs
 from tests.integration.harness import (
-    ROOT,
     Broker,
     Platform,
     ServiceProcess,
@@ -38,6 +36,7 @@ from tests.integration.harness import (
     eventually,
     make_token,
     required_env,
+    run_script,
     until_equal,
 )
 from tests.integration.test_event_flow import FACILITY, admission
@@ -108,12 +107,6 @@ def check_answers(answers: list[Answer], *, gateway_killed: bool = False) -> Non
 
 
 # -- the stack ----------------------------------------------------------------------------------
-
-
-def _run(*args: str, timeout: float = 150) -> None:
-    done = subprocess.run([str(ROOT / "scripts" / args[0]), *args[1:]], capture_output=True, text=True, timeout=timeout)
-    if done.returncode:  # say why: a broker that does not come back fails every later test
-        raise AssertionError(f"{' '.join(args)} exited {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-4000:]}")
 
 
 class Stack:
@@ -317,9 +310,9 @@ class Stack:
     async def postgres(self, action: str) -> None:
         rundir = required_env("PAS_TEST_PG_RUNDIR")
         if action == "stop":
-            await asyncio.to_thread(_run, "postgres.sh", "stop", rundir)
+            await asyncio.to_thread(run_script, "postgres.sh", "stop", rundir)
         else:
-            await asyncio.to_thread(_run, "postgres.sh", "restart", rundir)  # start on the port it had
+            await asyncio.to_thread(run_script, "postgres.sh", "restart", rundir)  # start on the port it had
 
     async def group_members(self, group: str) -> int:
         admin = AIOKafkaAdminClient(**client_kwargs(self.platform.kafka_connection), request_timeout_ms=5000)
